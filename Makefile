@@ -1,0 +1,47 @@
+# GNU make. `make run` for a development server, `make test` for lint + the test suite.
+# With DATABASE_URL / REDIS_URL unset, an embedded PostgreSQL and Redis are started
+# under var/ (config/embedded.py) and keep running until `make stop`.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install run test bench stop status clean
+
+install: $(STAMP)
+
+# Re-install only when a requirements file changes.
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py demo_logins
+	@echo
+	@echo "  打开 Open: http://127.0.0.1:8000/   (Ctrl-C 停止 web、worker、beat)"
+	@echo
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench:
+	@echo "暂无基准测试"
+
+# Stops the embedded servers of this checkout (no-op when none run); works without the venv.
+stop:
+	$(PYTHON) config/embedded.py stop
+
+status:
+	$(PYTHON) config/embedded.py status
+
+clean: stop
+	rm -rf var $(VENV)

@@ -1,0 +1,22 @@
+"""The Celery app. Tasks live in each app's ``tasks.py`` and are autodiscovered.
+
+Settings come from Django settings under the ``CELERY_`` prefix (see
+``config/settings/base.py``). Tasks take ids, not objects, are idempotent and
+call a service; queue them with ``transaction.on_commit``.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("config")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.task(name="config.ping")
+def ping() -> str:
+    """Round trip through broker, worker and result backend; touches no database."""
+    return "pong"

@@ -1,0 +1,26 @@
+"""pytest (``pyproject.toml`` points pytest-django here). Starts the embedded servers when needed.
+
+pytest-django creates ``test_<name>`` on the same PostgreSQL server. Celery is
+*not* eager: tests that want eager execution say so themselves, and
+``tests/test_infra.py`` runs a real worker on the real broker.
+"""
+
+from config.embedded import ensure_services
+
+ensure_services()
+
+from .base import *  # noqa: E402, F403
+from .base import CACHES  # noqa: E402
+
+DEBUG = False
+# whitenoise warns on every request while collectstatic has not run yet.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+SECRET_KEY = "django-insecure-test-only-key"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# Fast hashing: tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Same Redis as development, separate key space.
+CACHES["default"]["KEY_PREFIX"] = "test"
+# Local demo accounts (obligations.seed.DEMO_ACCOUNTS) are created by load_seed; never in production.
+DEMO_ACCOUNTS = True

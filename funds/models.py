@@ -1,0 +1,1 @@
+"""衔接资金 models. None yet."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MonitoringConfig(AppConfig):
+    """Overdue flags, progress aggregation, annual assessment, dashboards; households later."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "monitoring"
+    verbose_name = _("监测与考核")

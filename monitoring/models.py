@@ -1,0 +1,1 @@
+"""监测与考核 models. None yet."""

@@ -1,0 +1,181 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from . import models, services
+
+admin.site.site_header = _("过渡期政策责任落实系统")
+admin.site.site_title = _("责任落实系统管理")
+admin.site.index_title = _("系统管理")
+
+
+class RegionCategoryInline(admin.TabularInline):
+    model = models.RegionCategory
+    extra = 0
+
+
+@admin.register(models.Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    autocomplete_fields = ["parent"]
+    inlines = [RegionCategoryInline]
+    list_select_related = ["parent"]
+
+
+@admin.register(models.RegionCategory)
+class RegionCategoryAdmin(admin.ModelAdmin):
+    list_display = ["region", "year", "category"]
+    list_filter = ["category", "year"]
+    search_fields = ["region__name"]
+    autocomplete_fields = ["region"]
+    list_select_related = ["region"]
+
+
+class UnitAliasInline(admin.TabularInline):
+    model = models.UnitAlias
+    extra = 0
+
+
+class UnitRenameInline(admin.TabularInline):
+    model = models.UnitRename
+    extra = 0
+    readonly_fields = ["old_name", "new_name", "renamed_on", "note"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # renames go through the rename action, which keeps the alias too
+
+
+@admin.register(models.Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "kind", "parent", "needs_review", "task_count"]
+    list_filter = ["kind", "needs_review", "region__level"]
+    search_fields = ["name", "aliases__name", "region__name"]
+    autocomplete_fields = ["region", "parent", "members"]
+    inlines = [UnitAliasInline, UnitRenameInline]
+    list_select_related = ["region", "parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_tasks=Count("tasks", distinct=True))
+
+    @admin.display(description=_("任务数"), ordering="_tasks")
+    def task_count(self, obj):
+        return obj._tasks
+
+
+@admin.register(models.UnitRename)
+class UnitRenameAdmin(admin.ModelAdmin):
+    """Renaming here goes through services.rename_unit, so the old name stays an alias."""
+
+    list_display = ["unit", "old_name", "new_name", "renamed_on"]
+    search_fields = ["old_name", "new_name", "unit__name"]
+    autocomplete_fields = ["unit"]
+    fields = ["unit", "new_name", "renamed_on", "note"]
+    list_select_related = ["unit__region"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            services.rename_unit(
+                unit=obj.unit, new_name=obj.new_name, renamed_on=obj.renamed_on, note=obj.note
+            )
+        except services.ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+
+
+@admin.register(models.CollectiveUnit)
+class CollectiveUnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "mode", "group", "parent_unit"]
+    list_filter = ["mode"]
+    search_fields = ["name", "region__name"]
+    autocomplete_fields = ["region", "group", "parent_unit"]
+    list_select_related = ["region", "group", "parent_unit"]
+
+
+@admin.register(models.Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "position", "region"]
+    search_fields = ["name", "unit__name"]
+    autocomplete_fields = ["unit", "region"]
+    list_select_related = ["unit", "region"]
+
+
+@admin.register(models.PolicyDocument)
+class PolicyDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "doc_number", "issuer", "level", "issued_on", "measure_count"]
+    list_filter = ["level", "issued_year"]
+    search_fields = ["title", "doc_number", "issuer"]
+    autocomplete_fields = ["region", "implements"]
+    readonly_fields = ["imported_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_measures=Count("obligations", filter=models.Q(obligations__kind="measure")))
+        )
+
+    @admin.display(description=_("措施数"), ordering="_measures")
+    def measure_count(self, obj):
+        return obj._measures
+
+
+class ObligationUnitInline(admin.TabularInline):
+    model = models.ObligationUnit
+    extra = 0
+    autocomplete_fields = ["unit", "collective"]
+
+
+class ObligationPersonInline(admin.TabularInline):
+    model = models.ObligationPerson
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class DataFlagInline(admin.TabularInline):
+    model = models.DataFlag
+    extra = 0
+    fields = ["kind", "message", "resolved"]
+
+
+@admin.register(models.Obligation)
+class ObligationAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "document", "kind", "deadline_text"]
+    list_filter = ["kind", "document"]
+    search_fields = ["code", "title", "text", "unit_refs__written_name"]
+    autocomplete_fields = ["document", "parent"]
+    inlines = [ObligationUnitInline, ObligationPersonInline, DataFlagInline]
+    list_select_related = ["document"]
+
+
+@admin.register(models.DataFlag)
+class DataFlagAdmin(admin.ModelAdmin):
+    list_display = ["message", "kind", "document", "obligation", "resolved"]
+    list_filter = ["kind", "resolved", "document"]
+    search_fields = ["message", "obligation__title"]
+    list_editable = ["resolved"]
+    raw_id_fields = ["obligation"]
+    list_select_related = ["document", "obligation"]
+
+
+@admin.register(models.Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["obligation", "unit", "role", "status"]
+    list_filter = ["role", "status", "obligation__document"]
+    search_fields = ["unit__name", "obligation__title", "obligation__code"]
+    autocomplete_fields = ["obligation", "unit"]
+    raw_id_fields = ["source"]
+    list_select_related = ["obligation", "unit"]
+
+
+@admin.register(models.Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "unit", "role", "region"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "unit__name"]
+    autocomplete_fields = ["unit", "region"]
+    list_select_related = ["user", "unit", "region"]

@@ -1,0 +1,2 @@
+class DocumentError(Exception):
+    """A document the importer cannot read; the message (Chinese) names the place."""

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from obligations.models import Obligation, Task
+from obligations.seed import create_demo_accounts, load_seed
+
+
+class Command(BaseCommand):
+    help = "把审核过的种子责任清单（fixtures/）载入空数据库，并创建本地演示账号"
+
+    def handle(self, *args, **options):
+        documents = load_seed()
+        if documents is None:
+            self.stdout.write("数据库中已有责任清单，未重复载入。")
+        else:
+            measures = Obligation.objects.filter(kind="measure").count()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已载入 {len(documents)} 份文件、{measures} 项措施、{Task.objects.count()} 个任务。"
+                )
+            )
+        if getattr(settings, "DEMO_ACCOUNTS", False):
+            create_demo_accounts()
