@@ -1,0 +1,29 @@
+from pathlib import Path
+
+import pytest
+
+from obligations.importers import parse_document
+from obligations.seed import create_demo_accounts, load_seed
+
+SOURCES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
+
+
+def seed_source(prefix: str) -> Path:
+    return next(SOURCES.glob(f"{prefix}_*.txt"))
+
+
+@pytest.fixture(scope="session")
+def parsed_seeds():
+    """The importer's own reading of the five source documents (no database)."""
+    return {
+        prefix: parse_document(seed_source(prefix).read_bytes(), source_name=seed_source(prefix).name)
+        for prefix in ("000", "001", "002", "003", "004")
+    }
+
+
+@pytest.fixture
+def seeded(db):
+    """The reviewed seed register and the demo accounts, loaded into this test's transaction."""
+    documents = load_seed()
+    create_demo_accounts()
+    return {d.doc_number or d.title: d for d in documents}
