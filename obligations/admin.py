@@ -179,3 +179,64 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["unit", "region"]
     list_select_related = ["user", "unit", "region"]
+
+
+@admin.register(models.TransitionPeriod)
+class TransitionPeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "start", "end", "is_current"]
+
+
+@admin.register(models.Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["task", "due_on", "kind", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["task__unit__name", "task__obligation__title"]
+    date_hierarchy = "due_on"
+    raw_id_fields = ["task"]
+    list_select_related = ["task__unit", "task__obligation"]
+
+
+@admin.register(models.TransitionRule)
+class TransitionRuleAdmin(admin.ModelAdmin):
+    list_display = ["policy", "obligation", "kind", "scope", "phases_text"]
+    list_filter = ["kind", "scope"]
+    search_fields = ["policy", "clause_text"]
+    raw_id_fields = ["obligation"]
+    list_select_related = ["obligation__document"]
+
+    @admin.display(description=_("适用范围"))
+    def phases_text(self, obj):
+        from .rules import describe_phases
+
+        return describe_phases(obj.phases)
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = models.IndicatorValue
+    extra = 0
+    autocomplete_fields = ["region"]
+    readonly_fields = ["reported_at"]
+
+
+@admin.register(models.IndicatorTarget)
+class IndicatorTargetAdmin(admin.ModelAdmin):
+    list_display = ["name", "comparator", "value", "unit", "due_year", "per_year", "obligation"]
+    list_filter = ["per_year", "due_year"]
+    search_fields = ["name", "obligation__title"]
+    raw_id_fields = ["obligation"]
+    inlines = [IndicatorValueInline]
+    list_select_related = ["obligation"]
+
+
+@admin.register(models.IndicatorValue)
+class IndicatorValueAdmin(admin.ModelAdmin):
+    list_display = ["target", "region", "year", "value", "attained", "reported_by"]
+    list_filter = ["year"]
+    search_fields = ["target__name", "region__name"]
+    autocomplete_fields = ["region"]
+    raw_id_fields = ["target", "reported_by"]
+    list_select_related = ["target", "region", "reported_by"]
+
+    @admin.display(description=_("是否达标"), boolean=True)
+    def attained(self, obj):
+        return obj.target.attained_by(obj.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import DataFlag, Obligation, ObligationPerson, ObligationUnit
+from .models import DataFlag, IndicatorTarget, Obligation, ObligationPerson, ObligationUnit
 
 
 def register_obligations(*, documents=None) -> QuerySet[Obligation]:
@@ -18,6 +18,7 @@ def register_obligations(*, documents=None) -> QuerySet[Obligation]:
             Prefetch("unit_refs", queryset=ObligationUnit.objects.order_by("role", "position")),
             Prefetch("person_refs", queryset=ObligationPerson.objects.order_by("role", "position")),
             Prefetch("flags", queryset=DataFlag.objects.order_by("id")),
+            Prefetch("targets", queryset=IndicatorTarget.objects.order_by("id")),
         )
         .order_by("document__issued_year", "document__issued_on", "document_id", "position")
     )
@@ -50,8 +51,19 @@ def obligation_record(obligation: Obligation) -> dict:
         "responsible_leaders": [p.written_name for p in people if p.role == "leader"],
         "responsible_persons": [p.written_name for p in people if p.role == "person"],
         "deadline_text": obligation.deadline_text,
-        "deadline": None,
-        "targets": [],
+        "deadline": obligation.deadline or None,
+        "targets": [
+            {
+                "name": t.name,
+                "comparator": t.comparator,
+                "value": float(t.value),
+                "unit": t.unit,
+                "by": t.due_year,
+                "per_year": t.per_year,
+                "region_scope": t.region_scope,
+            }
+            for t in obligation.targets.all()
+        ],
         "flags": [f.message for f in obligation.flags.all()],
     }
 

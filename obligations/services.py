@@ -24,6 +24,7 @@ from .models import (
     UnitRename,
 )
 from .resolution import UnitResolver, infer_region
+from .schedule import derive_schedule, generate_milestones
 
 # Documents cited by number whose title every official knows; used for stubs.
 KNOWN_DOCUMENTS = {
@@ -113,6 +114,8 @@ def save_parsed_document(
     )
     DataFlag.objects.bulk_create(flags)
     expand_tasks(document=document)
+    derive_schedule(document=document)
+    generate_milestones(obligations=document.obligations.values("pk"))
     return document
 
 

@@ -115,7 +115,7 @@ def test_export_lists_every_measure_with_units_as_written(seeded, capsys):
 def test_export_runs_a_fixed_number_of_queries(seeded, django_assert_num_queries):
     from obligations.selectors import export_register
 
-    # documents' flags, obligations, unit refs, person refs, obligation flags
-    with django_assert_num_queries(5):
+    # documents' flags, obligations, unit refs, person refs, obligation flags, targets
+    with django_assert_num_queries(6):
         records = export_register()
     assert len(records) == 157

@@ -299,6 +299,19 @@ class PolicyDocument(models.Model):
         blank=True,
         related_name="implemented_by",
     )
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("每月")
+        QUARTERLY = "quarterly", _("每季度")
+        SEMIANNUAL = "semiannual", _("每半年")
+        ANNUAL = "annual", _("每年")
+
+    # How often a 长期坚持 obligation is checked on (DESIGN.md §3.2: quarterly by default).
+    checkin_frequency = models.CharField(
+        _("长期坚持事项的调度频次"),
+        max_length=12,
+        choices=Frequency.choices,
+        default=Frequency.QUARTERLY,
+    )
     source_name = models.CharField(_("来源文件"), max_length=200, blank=True)
     source_text = models.TextField(_("原文"), blank=True)
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
@@ -348,6 +361,8 @@ class Obligation(models.Model):
     title = models.CharField(_("标题"), max_length=300)
     text = models.TextField(_("全文"), blank=True)
     deadline_text = models.CharField(_("完成时限（原文）"), max_length=200, blank=True)
+    # The deadline words turned into a structure (obligations.deadlines.DeadlineSpec).
+    deadline = models.JSONField(_("完成时限（解析）"), default=dict, blank=True)
     # Fushun 二.(三).5: several clauses of one measure, each with its own units.
     clauses = models.JSONField(_("分项条款"), default=list, blank=True)
 

@@ -1,0 +1,26 @@
+"""The obligations app's tables: the register (documents, units, obligations, tasks) and
+the schedule (transition period, deadlines, milestones, rules, indicator targets)."""
+
+from .register import (  # noqa: F401
+    CollectiveUnit,
+    DataFlag,
+    Membership,
+    Obligation,
+    ObligationPerson,
+    ObligationUnit,
+    Person,
+    PolicyDocument,
+    Region,
+    RegionCategory,
+    Task,
+    Unit,
+    UnitAlias,
+    UnitRename,
+)
+from .schedule import (  # noqa: F401
+    IndicatorTarget,
+    IndicatorValue,
+    Milestone,
+    TransitionPeriod,
+    TransitionRule,
+)

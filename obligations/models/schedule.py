@@ -1,0 +1,181 @@
+"""When things are due and where they apply: the transition period, milestones, transition
+rules and indicator targets (DESIGN.md §3.2–3.4)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from .register import Obligation, Region, RegionCategory, Task
+
+
+class TransitionPeriod(models.Model):
+    """过渡期: data, not a constant, so a province can record an extension."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    start = models.DateField(_("开始日期"))
+    end = models.DateField(_("结束日期"))
+    is_current = models.BooleanField(_("当前使用"), default=True)
+
+    class Meta:
+        verbose_name = _("过渡期")
+        verbose_name_plural = _("过渡期")
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="period_end_after_start"),
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.start}—{self.end}）"
+
+
+class Milestone(models.Model):
+    """A dated checkpoint of a task, generated from its obligation's deadline."""
+
+    class Kind(models.TextChoices):
+        COMPLETION = "completion", _("完成节点")
+        CHECKIN = "checkin", _("定期调度")
+        RECURRING = "recurring", _("定期报送")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("未报送")
+        REPORTED = "reported", _("已报送")
+        CLOSED = "closed", _("已办结")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    due_on = models.DateField(_("截止日期"))
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+
+    class Meta:
+        verbose_name = _("节点")
+        verbose_name_plural = _("节点")
+        ordering = ["task", "due_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "due_on", "kind"], name="unique_milestone_per_task_date"
+            )
+        ]
+        indexes = [models.Index(fields=["due_on", "status"], name="milestone_due_status")]
+
+    def __str__(self):
+        return f"{self.task} · {self.due_on}"
+
+
+class TransitionRule(models.Model):
+    """Where and when an obligation (or one policy inside it) is in force.
+
+    `phases` is a list of {"from", "until", "categories"}: within each window the
+    policy applies to counties holding one of the categories that year (an empty
+    list: to every region the document covers). `policy` names the policy, so
+    that two documents ruling on the same one can be compared (DESIGN.md §3.3).
+    """
+
+    class Scope(models.TextChoices):
+        OBLIGATION = "obligation", _("整项事项")
+        CLAUSE = "clause", _("事项中的一项政策")
+
+    class Kind(models.TextChoices):
+        WINDOW = "window", _("适用期限")
+        MINIMUM = "minimum", _("至少维持")
+
+    obligation = models.ForeignKey(
+        Obligation, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="rules"
+    )
+    policy = models.CharField(_("政策"), max_length=60, db_index=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.WINDOW)
+    scope = models.CharField(_("作用范围"), max_length=12, choices=Scope.choices)
+    phases = models.JSONField(_("分阶段适用范围"), default=list)
+    clause_text = models.TextField(_("原文"))
+
+    class Meta:
+        verbose_name = _("过渡期规则")
+        verbose_name_plural = _("过渡期规则")
+        ordering = ["policy", "obligation"]
+
+    def __str__(self):
+        return f"{self.policy}（{self.obligation.code}）"
+
+
+class IndicatorTarget(models.Model):
+    """A quantitative target read from an obligation's text (到2025年…达到85%以上)."""
+
+    class Comparator(models.TextChoices):
+        AT_LEAST = ">=", _("不低于")
+        AT_MOST = "<=", _("不高于")
+        EQUAL = "=", _("达到")
+
+    obligation = models.ForeignKey(
+        Obligation, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="targets"
+    )
+    name = models.CharField(_("指标"), max_length=100)
+    comparator = models.CharField(_("比较"), max_length=2, choices=Comparator.choices)
+    value = models.DecimalField(_("目标值"), max_digits=14, decimal_places=2)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    due_year = models.PositiveSmallIntegerField(_("目标年度"), null=True, blank=True)
+    per_year = models.BooleanField(_("每年考核"), default=False)
+    region_scope = models.CharField(
+        _("适用范围"), max_length=50, blank=True, help_text=_("如：全县、全市、每个脱贫县")
+    )
+    source_text = models.TextField(_("原文"))
+
+    class Meta:
+        verbose_name = _("指标目标")
+        verbose_name_plural = _("指标目标")
+        ordering = ["obligation", "id"]
+
+    def __str__(self):
+        return f"{self.name} {self.comparator} {self.value}{self.unit}"
+
+    def attained_by(self, value) -> bool:
+        if self.comparator == self.Comparator.AT_MOST:
+            return value <= self.value
+        return value >= self.value
+
+
+class IndicatorValue(models.Model):
+    """A value reported for a target, for one region and one year."""
+
+    target = models.ForeignKey(
+        IndicatorTarget, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="values"
+    )
+    region = models.ForeignKey(Region, verbose_name=_("区划"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    value = models.DecimalField(_("报送值"), max_digits=14, decimal_places=2)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    reported_at = models.DateTimeField(_("报送时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("指标报送值")
+        verbose_name_plural = _("指标报送值")
+        ordering = ["target", "region", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "region", "year"], name="one_value_per_target_region_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.target.name} {self.region} {self.year}：{self.value}"
+
+
+__all__ = [
+    "IndicatorTarget",
+    "IndicatorValue",
+    "Milestone",
+    "RegionCategory",
+    "TransitionPeriod",
+    "TransitionRule",
+]
