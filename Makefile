@@ -33,8 +33,8 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-bench:
-	@echo "暂无基准测试"
+bench: install
+	$(BIN)/python -m bench
 
 # Stops the embedded servers of this checkout (no-op when none run); works without the venv.
 stop:

@@ -1,0 +1,65 @@
+"""`make bench`: speed targets measured on this machine, beside this machine's own baseline.
+
+Each benchmark times the system's operation and a bare SQL statement doing the
+same amount of raw work on the same rows, and prints both and their ratio. Not
+a test: nothing here passes or fails; read the table.
+
+    .venv/bin/python -m bench [--tasks 10000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.bench")
+
+
+def timed(function, *, repeat: int, before=None) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        if before:
+            before()
+        start = time.perf_counter()
+        function()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def main(argv=None) -> int:
+    import django
+
+    django.setup()
+    from django.test.utils import setup_databases, teardown_databases
+
+    from bench import milestones
+
+    parser = argparse.ArgumentParser(description="基准测试")
+    parser.add_argument("--tasks", type=int, default=10_000, help="任务数（默认 10000）")
+    parser.add_argument("--repeat", type=int, default=5, help="每项重复次数（取中位数）")
+    args = parser.parse_args(argv)
+
+    print("准备基准数据库……", file=sys.stderr)
+    config = setup_databases(verbosity=0, interactive=False)
+    rows = []
+    try:
+        rows += milestones.run(tasks=args.tasks, repeat=args.repeat, timed=timed)
+    finally:
+        teardown_databases(config, verbosity=0)
+    print()
+    header = ("基准", "规模", "中位数(秒)", "p95(秒)", "本机基线(秒)", "倍数", "基线内容")
+    print(" | ".join(header))
+    print(" | ".join("---" for _ in header))
+    for name, size, samples, baseline, what in rows:
+        median = statistics.median(samples)
+        p95 = sorted(samples)[max(0, int(len(samples) * 0.95) - 1)]
+        base = statistics.median(baseline)
+        print(f"{name} | {size} | {median:.3f} | {p95:.3f} | {base:.3f} | {median / base:.1f}× | {what}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
