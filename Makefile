@@ -1,4 +1,5 @@
-# GNU make. `make run` for a development server, `make test` for lint + the test suite.
+# GNU make. `make run` for a development server, `make test` for lint + the test suite
+# (including browser tests on the system Chromium, see scripts/ensure_browser.sh).
 # With DATABASE_URL / REDIS_URL unset, an embedded PostgreSQL and Redis are started
 # under var/ (config/embedded.py) and keep running until `make stop`.
 
@@ -29,8 +30,11 @@ run: install
 	@echo
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
+# Browser tests need the system Chromium and a CJK font; the script apt-installs them as root
+# (and only then), otherwise says what to install. `make run` never touches apt.
 test: install
 	$(BIN)/ruff check .
+	bash scripts/ensure_browser.sh
 	$(BIN)/pytest
 
 bench: install

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Prefetch, QuerySet
 
 from .models import DataFlag, IndicatorTarget, Obligation, ObligationPerson, ObligationUnit
@@ -86,3 +88,36 @@ def export_register(*, documents=None) -> list[dict]:
         record["document"]["flags"] = by_document.get(obligation.document_id, [])
         records.append(record)
     return records
+
+
+def task_list(*, user, today, soon_days: int):
+    """The tasks the user sees, with their traffic light and next milestone, for the list page.
+
+    One annotated query (plus the paginator's count): lights are computed from the
+    milestones' dates, so a task is red the morning it becomes overdue.
+    """
+    from django.db.models import Case, CharField, Exists, Min, OuterRef, Q, Value, When
+
+    from .models import Milestone, ProgressReport, Task
+    from .permissions import tasks_visible_to
+
+    open_states = [Milestone.Status.OPEN, Milestone.Status.REPORTED]
+    next_due = Min("milestones__due_on", filter=Q(milestones__status__in=open_states))
+    soon = today + datetime.timedelta(days=soon_days)
+    return (
+        tasks_visible_to(user)
+        .annotate(
+            next_due=next_due,
+            waiting=Exists(ProgressReport.objects.filter(task=OuterRef("pk"), review="submitted")),
+        )
+        .annotate(
+            light=Case(
+                When(status=Task.Status.DONE, then=Value("done")),
+                When(next_due__lt=today, then=Value("red")),
+                When(next_due__lte=soon, then=Value("yellow")),
+                default=Value("green"),
+                output_field=CharField(),
+            )
+        )
+        .select_related("obligation__document", "unit")
+    )

@@ -48,10 +48,11 @@ def test_admin_login_page_is_in_chinese(client):
     assert "登录" in page
 
 
-def test_root_redirects_to_admin(client):
+def test_root_asks_anonymous_users_to_log_in(client):
     response = client.get("/")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/admin/"
+    assert response.headers["Location"] == "/login/?next=/"
+    assert "登录" in client.get("/login/").content.decode()
 
 
 @pytest.fixture

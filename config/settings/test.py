@@ -5,6 +5,8 @@ pytest-django creates ``test_<name>`` on the same PostgreSQL server. Celery is
 ``tests/test_infra.py`` runs a real worker on the real broker.
 """
 
+import os
+
 from config.embedded import ensure_services
 
 ensure_services()
@@ -24,3 +26,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES["default"]["KEY_PREFIX"] = "test"
 # Local demo accounts (obligations.seed.DEMO_ACCOUNTS) are created by load_seed; never in production.
 DEMO_ACCOUNTS = True
+# Two test runs in one checkout at once (a developer and a helper) each need their own database.
+if os.environ.get("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405

@@ -24,3 +24,10 @@ from .schedule import (  # noqa: F401
     TransitionPeriod,
     TransitionRule,
 )
+from .workflow import (  # noqa: F401
+    AuditEntry,
+    Evidence,
+    Notification,
+    ProgressReport,
+    ReportedValue,
+)

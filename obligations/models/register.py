@@ -518,6 +518,8 @@ class Task(models.Model):
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
+    # Bumped by every change: a form saved against an older version is refused (no lost updates).
+    version = models.PositiveIntegerField(_("版本"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -1,0 +1,15 @@
+"""What every page's header shows: the user's roles and unread notifications (one query each)."""
+
+from . import permissions
+from .models import Notification
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_roles": permissions.roles(user),
+        "nav_can_review": permissions.can_review(user),
+        "nav_unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+    }

@@ -1,0 +1,128 @@
+"""Forms of the browser pages: they parse and show errors; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Evidence, Milestone, PolicyDocument, Task
+
+LIGHTS = [("", _("全部")), ("red", _("红灯（逾期）")), ("yellow", _("黄灯（即将到期）")),
+          ("green", _("绿灯（正常）")), ("done", _("已完成"))]
+SORTS = [
+    ("next_due", _("按下一节点日期")),
+    ("-next_due", _("按下一节点日期（倒序）")),
+    ("code", _("按文件和编号")),
+    ("unit", _("按单位")),
+    ("-updated", _("按最近更新")),
+]
+SORT_FIELDS = {
+    "next_due": ["next_due", "id"],
+    "-next_due": ["-next_due", "id"],
+    "code": ["obligation__document_id", "obligation__position", "id"],
+    "unit": ["unit__name", "obligation__position", "id"],
+    "-updated": ["-updated_at", "id"],
+}
+
+
+class StyledForm(forms.Form):
+    """Gives each widget its Bootstrap class, so templates can render fields plainly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class TaskFilterForm(StyledForm):
+    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": _("标题、内容、单位或编号")}))
+    status = forms.ChoiceField(label=_("状态"), required=False,
+                               choices=[("", _("全部"))] + list(Task.Status.choices))
+    light = forms.ChoiceField(label=_("亮灯"), required=False, choices=LIGHTS)
+    role = forms.ChoiceField(label=_("角色"), required=False,
+                             choices=[("", _("全部")), ("lead", _("牵头")), ("support", _("配合"))])
+    document = forms.ModelChoiceField(label=_("文件"), required=False,
+                                      queryset=PolicyDocument.objects.none(),
+                                      empty_label=_("全部文件"))
+    due_before = forms.DateField(label=_("节点早于"), required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS)
+
+    def __init__(self, *args, documents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if documents is not None:
+            self.fields["document"].queryset = documents
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "accept": ".pdf,.jpg,.jpeg,.png,.docx,.xlsx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class MilestoneChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.due_on.year}年{obj.due_on.month}月{obj.due_on.day}日 {obj.get_kind_display()}（{obj.get_status_display()}）"
+
+
+class ReportForm(StyledForm):
+    """Shapes the input; report_progress checks the rules (and the API uses it too)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    milestone = MilestoneChoiceField(label=_("对应节点"), required=False,
+                                       queryset=Milestone.objects.none(),
+                                       empty_label=_("整个任务"))
+    status = forms.ChoiceField(label=_("进展状态"), choices=Task.Status.choices)
+    percent = forms.IntegerField(label=_("完成百分比"), min_value=0, max_value=100,
+                                 error_messages={"invalid": _("完成百分比须为 0 到 100 之间的整数。"),
+                                                 "min_value": _("完成百分比不能小于 0。"),
+                                                 "max_value": _("完成百分比不能大于 100。")})
+    narrative = forms.CharField(label=_("进展情况"), required=False, max_length=5000,
+                                widget=forms.Textarea(attrs={"rows": 5}))
+    uploads = MultipleFileField(label=_("上传佐证材料"), required=False,
+                                help_text=_("PDF、JPG、PNG、Word（docx）、Excel（xlsx），每个不超过 %(mb)s MB"))
+    reuse_evidence = forms.ModelMultipleChoiceField(
+        label=_("引用本单位已上传的材料"), required=False, queryset=Evidence.objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, task, targets=(), max_mb=20, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = task.milestones.exclude(
+            status=Milestone.Status.CLOSED).order_by("due_on")
+        self.fields["reuse_evidence"].queryset = Evidence.objects.filter(unit=task.unit)
+        self.fields["uploads"].help_text = self.fields["uploads"].help_text % {"mb": max_mb}
+        self.targets = list(targets)
+        for target in self.targets:
+            self.fields[f"indicator_{target.pk}"] = forms.DecimalField(
+                label=f"{target.name}（{target.unit}）", required=False, min_value=0,
+                max_digits=14, decimal_places=2,
+                help_text=_("目标：%(cmp)s %(value)s%(unit)s") % {
+                    "cmp": target.get_comparator_display(), "value": target.value,
+                    "unit": target.unit},
+                error_messages={"invalid": _("请填写数字。")})
+        self.style()
+
+    def indicator_values(self) -> dict:
+        return {t.pk: self.cleaned_data.get(f"indicator_{t.pk}") for t in self.targets}
+
+
+class ReturnForm(StyledForm):
+    comment = forms.CharField(label=_("退回意见"), max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": _("退回须填写退回意见。")})

@@ -1,0 +1,177 @@
+"""What officials report and supervisors decide: reports, evidence, reviews, notifications,
+and the audit trail of every change (DESIGN.md §2 ProgressReport)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .register import Task, Unit
+from .schedule import IndicatorValue, Milestone
+
+
+class Evidence(models.Model):
+    """A file a unit uploaded once; it can back any number of the unit's reports (基层减负)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    kind = models.CharField(_("类型"), max_length=10)  # pdf jpg png docx xlsx, by content
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "sha256"], name="one_copy_per_unit")
+        ]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ProgressReport(models.Model):
+    class Review(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        APPROVED = "approved", _("已通过")
+        RETURNED = "returned", _("已退回")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="reports"
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        verbose_name=_("节点"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    status = models.CharField(_("进展状态"), max_length=12, choices=Task.Status.choices)
+    percent = models.PositiveSmallIntegerField(_("完成百分比"))
+    narrative = models.TextField(_("进展情况"), blank=True)
+    evidence = models.ManyToManyField(
+        Evidence, verbose_name=_("佐证材料"), blank=True, related_name="reports"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    submitted_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+    review = models.CharField(
+        _("审核状态"), max_length=10, choices=Review.choices, default=Review.SUBMITTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("进展报告")
+        verbose_name_plural = _("进展报告")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max_100"),
+            models.CheckConstraint(
+                condition=~Q(review="returned") | ~Q(review_comment=""),
+                name="returned_report_has_comment",
+            ),
+        ]
+        indexes = [models.Index(fields=["review", "submitted_at"], name="report_review_queue")]
+
+    def __str__(self):
+        return f"{self.task}（{self.get_review_display()}）"
+
+
+class ReportedValue(models.Model):
+    """Links an indicator value to the report that carried it."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="indicator_values"
+    )
+    value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("报告中的指标值")
+        verbose_name_plural = _("报告中的指标值")
+
+    def __str__(self):
+        return f"{self.report_id} · {self.value_id}"
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        RETURNED = "returned", _("报告被退回")
+        APPROVED = "approved", _("报告已通过")
+        REMINDER = "reminder", _("到期提醒")
+        ESCALATION = "escalation", _("逾期督办")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.title
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, from what to what. Written by the service that made the change."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(_("操作"), max_length=30)
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("任务"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="audit",
+    )
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("报告"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    before = models.JSONField(_("修改前"), default=dict, blank=True)
+    after = models.JSONField(_("修改后"), default=dict, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "obligations"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/report/", views.report, name="report"),
+    path("review/", views.review_queue, name="review"),
+    path("review/approve/", views.approve_selected, name="approve_selected"),
+    path("reports/<int:pk>/approve/", views.approve, name="approve"),
+    path("reports/<int:pk>/return/", views.return_, name="return"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("evidence/<int:pk>/", views.evidence, name="evidence"),
+]

@@ -1,0 +1,252 @@
+"""Browser pages for officials and supervisors. Thin: parse, call a selector or service, render.
+Scope is decided in obligations.permissions, never here or in templates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import permissions, reporting
+from .forms import SORT_FIELDS, ReportForm, ReturnForm, TaskFilterForm
+from .models import (
+    AuditEntry,
+    Evidence,
+    IndicatorValue,
+    Notification,
+    ObligationPerson,
+    ObligationUnit,
+    PolicyDocument,
+    ProgressReport,
+    Task,
+)
+from .selectors import task_list
+
+
+def _page(request, queryset, per_page=None):
+    paginator = Paginator(queryset, per_page or settings.TASKS_PER_PAGE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+@login_required
+def home(request):
+    return redirect("obligations:tasks")
+
+
+@login_required
+def tasks(request):
+    visible = permissions.tasks_visible_to(request.user)
+    documents = PolicyDocument.objects.filter(
+        pk__in=visible.values("obligation__document")).order_by("issued_year", "id")
+    form = TaskFilterForm(request.GET or None, documents=documents)
+    queryset = task_list(user=request.user, today=timezone.localdate(),
+                         soon_days=settings.DUE_SOON_DAYS)
+    sort = "next_due"
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            words = data["q"]
+            queryset = queryset.filter(
+                Q(obligation__title__icontains=words) | Q(obligation__text__icontains=words)
+                | Q(obligation__code__icontains=words) | Q(unit__name__icontains=words))
+        for field in ("status", "light", "role"):
+            if data[field]:
+                queryset = queryset.filter(**{field: data[field]})
+        if data["document"]:
+            queryset = queryset.filter(obligation__document=data["document"])
+        if data["due_before"]:
+            queryset = queryset.filter(next_due__lt=data["due_before"])
+        sort = data["sort"] or sort
+    page = _page(request, queryset.order_by(*SORT_FIELDS[sort]))
+    query = request.GET.copy()
+    query.pop("page", None)
+    title = _("我的任务") if permissions.OFFICIAL in permissions.roles(request.user) else _("辖区任务")
+    return render(request, "obligations/tasks.html", {
+        "form": form, "page": page, "query": query.urlencode(), "title": title,
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def task_detail(request, pk):
+    task = permissions.get_task_for(request.user, pk)
+    obligation = task.obligation
+    viewer_leads = task.role == "lead" and permissions.can_report_on(request.user, task)
+    siblings = (
+        Task.objects.filter(obligation=obligation).exclude(pk=task.pk)
+        .select_related("unit").order_by("role", "unit__name")
+        .prefetch_related(Prefetch("reports", to_attr="latest_reports",
+                                   queryset=ProgressReport.objects.order_by("-submitted_at", "-id")[:1]))
+    )
+    show_sibling_reports = viewer_leads or permissions.can_review(request.user) or \
+        permissions.LEADER in permissions.roles(request.user)
+    reports = (task.reports.select_related("submitted_by", "reviewed_by", "milestone")
+               .prefetch_related("evidence"))
+    targets = list(obligation.targets.all())
+    values = IndicatorValue.objects.filter(target__in=targets, region=task.unit.region) \
+        .order_by("target_id", "year")
+    return render(request, "obligations/task_detail.html", {
+        "task": task,
+        "obligation": obligation,
+        "unit_refs": ObligationUnit.objects.filter(obligation=obligation).order_by("role", "position"),
+        "people": ObligationPerson.objects.filter(obligation=obligation).order_by("role", "position"),
+        "milestones": task.milestones.order_by("due_on"),
+        "siblings": siblings,
+        "show_sibling_reports": show_sibling_reports,
+        "reports": reports,
+        "targets": targets,
+        "values": values,
+        "audit": AuditEntry.objects.filter(task=task).select_related("actor")[:50],
+        "can_report": permissions.can_report_on(request.user, task),
+        "today": timezone.localdate(),
+    })
+
+
+def _prefill(task) -> dict:
+    """基层减负: the form starts from what the unit said last time."""
+    last = task.reports.order_by("-submitted_at", "-id").first()
+    initial = {"version": task.version, "status": task.status, "percent": 0}
+    if last:
+        initial.update(status=last.status, percent=last.percent, narrative=last.narrative)
+    return initial
+
+
+@login_required
+def report(request, pk):
+    task = permissions.get_task_for(request.user, pk)
+    if not permissions.can_report_on(request.user, task):
+        raise PermissionDenied(_("只有本单位的填报人可以填报该任务。"))
+    targets = list(task.obligation.targets.all())
+    max_mb = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+    conflict = None
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, task=task, targets=targets, max_mb=max_mb)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                reporting.report_progress(
+                    task=task, by=request.user, expected_version=data["version"],
+                    status=data["status"], percent=data["percent"], narrative=data["narrative"],
+                    uploads=data["uploads"], reuse_evidence=[e.pk for e in data["reuse_evidence"]],
+                    milestone=data["milestone"], indicator_values=form.indicator_values())
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except reporting.Conflict as exc:
+                conflict = exc
+                # Keep what the user typed; the new version lets them save it knowingly.
+                data = request.POST.copy()
+                data["version"] = exc.task.version
+                form = ReportForm(data, task=exc.task, targets=targets, max_mb=max_mb)
+                form.is_valid()
+            else:
+                messages.success(request, _("已提交，等待审核。"))
+                return redirect("obligations:task", pk=task.pk)
+    else:
+        form = ReportForm(initial=_prefill(task), task=task, targets=targets, max_mb=max_mb)
+    return render(request, "obligations/report_form.html", {
+        "task": task, "form": form, "conflict": conflict,
+    }, status=409 if conflict else 200)
+
+
+@login_required
+def review_queue(request):
+    if not permissions.can_review(request.user):
+        raise PermissionDenied(_("只有审核人可以查看审核队列。"))
+    queryset = (
+        permissions.reports_reviewable_by(request.user)
+        .filter(review=ProgressReport.Review.SUBMITTED)
+        .select_related("task__unit", "task__obligation__document", "submitted_by", "milestone")
+        .prefetch_related("evidence")
+        .order_by("submitted_at", "id")
+    )
+    return render(request, "obligations/review_queue.html", {
+        "page": _page(request, queryset), "return_form": ReturnForm(),
+    })
+
+
+def _reviewable(request, pk) -> ProgressReport:
+    if not permissions.can_review(request.user):
+        raise PermissionDenied(_("只有审核人可以审核。"))
+    try:
+        return permissions.reports_reviewable_by(request.user).get(pk=pk)
+    except (ProgressReport.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    report = _reviewable(request, pk)
+    try:
+        reporting.approve_report(report=report, by=request.user)
+        messages.success(request, _("已通过。"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("obligations:review")
+
+
+@login_required
+@require_POST
+def approve_selected(request):
+    if not permissions.can_review(request.user):
+        raise PermissionDenied(_("只有审核人可以审核。"))
+    ids = [i for i in request.POST.getlist("reports") if i.isdigit()]
+    reports = list(permissions.reports_reviewable_by(request.user).filter(
+        pk__in=ids, review=ProgressReport.Review.SUBMITTED))
+    if not ids:
+        messages.error(request, _("请先勾选要通过的报告。"))
+    elif len(reports) != len(set(ids)):
+        messages.error(request, _("所选报告中有的已审核或不在您的审核范围内，未做任何修改。"))
+    else:
+        count = reporting.approve_reports(reports=reports, by=request.user)
+        messages.success(request, _("已通过 %(n)s 份报告。") % {"n": count})
+    return redirect("obligations:review")
+
+
+@login_required
+@require_POST
+def return_(request, pk):
+    report = _reviewable(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("退回须填写退回意见。"))
+        return redirect("obligations:review")
+    try:
+        reporting.return_report(report=report, by=request.user, comment=form.cleaned_data["comment"])
+        messages.success(request, _("已退回，填报人会收到通知。"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("obligations:review")
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
+        reporting.mark_read(user=request.user, notification_ids=ids or None)
+        return redirect("obligations:notifications")
+    queryset = Notification.objects.filter(user=request.user)
+    return render(request, "obligations/notifications.html", {"page": _page(request, queryset)})
+
+
+@login_required
+def evidence(request, pk):
+    """A file, to those who may see a report it backs or who belong to its unit."""
+    visible_reports = permissions.reports_visible_to(request.user)
+    allowed = Evidence.objects.filter(
+        Q(reports__in=visible_reports) | Q(unit__memberships__user=request.user)).distinct()
+    try:
+        item = allowed.get(pk=pk)
+    except (Evidence.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+

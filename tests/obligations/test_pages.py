@@ -1,0 +1,340 @@
+"""The browser pages, per persona: scope, input errors, conflicts, evidence, review."""
+
+import io
+import zipfile
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from obligations.models import Milestone, Notification, ProgressReport, Task
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def docx_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def people(seeded):
+    User = get_user_model()
+    return {u.username: u for u in User.objects.all()}
+
+
+def as_user(client, people, name):
+    client.force_login(people[name])
+    return client
+
+
+def fupin_task(code="二.(五)"):
+    return Task.objects.get(obligation__document__doc_number="隆党发〔2021〕2号",
+                            obligation__code=code, unit__name="扶贫办")
+
+
+def minzheng_task():
+    return Task.objects.get(obligation__document__doc_number="隆党发〔2021〕2号",
+                            obligation__code="三.(二)", unit__name="民政局")
+
+
+def report_data(task, **extra):
+    data = {"version": task.version, "status": "in_progress", "percent": "40",
+            "narrative": "已完成摸底。", "milestone": ""}
+    data.update(extra)
+    return data
+
+
+def test_anonymous_users_are_sent_to_login(client, seeded):
+    response = client.get(reverse("obligations:tasks"))
+    assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_official_sees_only_own_units_tasks(client, people):
+    response = as_user(client, people, "longde_fupin").get(reverse("obligations:tasks"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "我的任务" in page
+    units = {t.unit.name for t in response.context["page"].paginator.object_list}
+    assert units == {"扶贫办"}
+    assert "民政局" not in {t.unit.name for t in response.context["page"]}
+
+
+@pytest.mark.parametrize("view", ["obligations:task", "obligations:report"])
+def test_official_cannot_open_another_units_task(client, people, view):
+    other = minzheng_task()
+    response = as_user(client, people, "longde_fupin").get(reverse(view, args=[other.pk]))
+    assert response.status_code == 404
+    assert other.obligation.title not in response.content.decode()
+
+
+def test_official_cannot_post_a_report_on_another_units_task(client, people):
+    other = minzheng_task()
+    response = as_user(client, people, "longde_fupin").post(
+        reverse("obligations:report", args=[other.pk]), report_data(other))
+    assert response.status_code == 404
+    assert not ProgressReport.objects.exists()
+
+
+def test_county_official_of_fushun_cannot_see_longde(client, people):
+    response = as_user(client, people, "xinbin").get(reverse("obligations:task", args=[fupin_task().pk]))
+    assert response.status_code == 404
+    tasks = as_user(client, people, "xinbin").get(reverse("obligations:tasks")).context["page"]
+    assert {t.unit.name for t in tasks} == {"新宾满族自治县人民政府"}
+
+
+def test_supervisor_sees_region_tasks_but_cannot_report(client, people):
+    task = fupin_task()
+    client = as_user(client, people, "longde_nongban")
+    assert client.get(reverse("obligations:task", args=[task.pk])).status_code == 200
+    response = client.get(reverse("obligations:report", args=[task.pk]))
+    assert response.status_code == 403
+    assert task.obligation.title not in response.content.decode()
+
+
+def test_task_page_shows_text_units_people_deadline_and_milestones(client, people):
+    task = fupin_task("二.(二)")
+    page = as_user(client, people, "longde_fupin").get(reverse("obligations:task", args=[task.pk])).content.decode()
+    for expected in ("健全防返贫动态监测帮扶机制", "陈国栋", "辛学发", "2021年5月30日完成并长期坚持",
+                     "各乡（镇）", "城关镇人民政府", "2021年5月30日"):
+        assert expected in page
+
+
+def test_report_form_is_prefilled_from_the_last_report(client, people):
+    task = fupin_task()
+    client = as_user(client, people, "longde_fupin")
+    client.post(reverse("obligations:report", args=[task.pk]),
+                report_data(task, narrative="第一季度已建台账。", percent="30"))
+    form = client.get(reverse("obligations:report", args=[task.pk])).context["form"]
+    assert form.initial["narrative"] == "第一季度已建台账。" and form.initial["percent"] == 30
+
+
+def test_report_saves_and_is_recorded_in_history(client, people):
+    task = fupin_task()
+    response = as_user(client, people, "longde_fupin").post(
+        reverse("obligations:report", args=[task.pk]), report_data(task))
+    assert response.status_code == 302
+    report = ProgressReport.objects.get()
+    assert (report.status, report.percent, report.review) == ("in_progress", 40, "submitted")
+    task.refresh_from_db()
+    assert task.status == "in_progress" and task.version == 1
+    entry = task.audit.get()
+    assert entry.before["status"] == "not_started" and entry.after["status"] == "in_progress"
+    page = client.get(reverse("obligations:task", args=[task.pk])).content.decode()
+    assert "已完成摸底。" in page and "待审核" in page
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"percent": "120"}, "完成百分比不能大于 100"),
+        ({"percent": "abc"}, "完成百分比须为 0 到 100 之间的整数"),
+        ({"status": "done", "narrative": ""}, "须填写进展情况"),
+        ({"status": "done"}, "须至少附一份佐证材料"),
+        ({"status": "bogus"}, "选择一个有效的选项"),
+    ],
+)
+def test_bad_report_input_is_refused_in_chinese_and_nothing_saved(client, people, extra, message):
+    task = fupin_task()
+    response = as_user(client, people, "longde_fupin").post(
+        reverse("obligations:report", args=[task.pk]), report_data(task, **extra))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ProgressReport.objects.exists()
+    task.refresh_from_db()
+    assert task.version == 0
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("说明.pdf", b"MZ\x90\x00 not a pdf at all", "不是允许的文件类型"),
+        ("照片.pdf", PNG, "不是允许的文件类型"),  # a PNG named .pdf
+        ("宏.docx", b"PK\x03\x04broken zip", "不是允许的文件类型"),
+        ("空.pdf", b"", "空文件"),
+    ],
+)
+def test_evidence_is_checked_by_content(client, people, name, content, message):
+    task = fupin_task()
+    upload = SimpleUploadedFile(name, content)
+    response = as_user(client, people, "longde_fupin").post(
+        reverse("obligations:report", args=[task.pk]),
+        {**report_data(task, status="done"), "uploads": [upload]})
+    assert message in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+def test_evidence_over_the_size_limit_is_refused(client, people, settings):
+    settings.EVIDENCE_MAX_BYTES = 1024
+    task = fupin_task()
+    upload = SimpleUploadedFile("大文件.pdf", PDF + b"0" * 2048)
+    response = as_user(client, people, "longde_fupin").post(
+        reverse("obligations:report", args=[task.pk]),
+        {**report_data(task, status="done"), "uploads": [upload]})
+    assert "超过大小限制" in response.content.decode()
+    assert not ProgressReport.objects.exists()
+
+
+def test_completed_report_with_evidence_and_reuse_for_another_task(client, people):
+    first, second = fupin_task("二.(五)"), fupin_task("二.(四)")
+    client = as_user(client, people, "longde_fupin")
+    files = [SimpleUploadedFile("台账.pdf", PDF), SimpleUploadedFile("方案.docx", docx_bytes())]
+    response = client.post(reverse("obligations:report", args=[first.pk]),
+                           {**report_data(first, status="done", percent="100"), "uploads": files})
+    assert response.status_code == 302
+    evidence = {e.kind: e for e in ProgressReport.objects.get(task=first).evidence.all()}
+    assert sorted(evidence) == ["docx", "pdf"]
+    # Report once: the same file backs the second task without uploading it again.
+    response = client.post(reverse("obligations:report", args=[second.pk]),
+                           {**report_data(second, status="done", percent="100"),
+                            "reuse_evidence": [evidence["pdf"].pk]})
+    assert response.status_code == 302
+    assert list(ProgressReport.objects.get(task=second).evidence.all()) == [evidence["pdf"]]
+    download = client.get(reverse("obligations:evidence", args=[evidence["pdf"].pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+
+
+def test_evidence_of_another_unit_cannot_be_reused_or_downloaded(client, people):
+    first = fupin_task()
+    as_user(client, people, "longde_fupin").post(
+        reverse("obligations:report", args=[first.pk]),
+        {**report_data(first, status="done", percent="100"), "uploads": [SimpleUploadedFile("台账.pdf", PDF)]})
+    evidence = ProgressReport.objects.get().evidence.get()
+    other = minzheng_task()
+    client = as_user(client, people, "longde_minzheng")
+    response = client.post(reverse("obligations:report", args=[other.pk]),
+                           {**report_data(other, status="done"), "reuse_evidence": [evidence.pk]})
+    assert "选择一个有效的选项" in response.content.decode()
+    assert client.get(reverse("obligations:evidence", args=[evidence.pk])).status_code == 404
+
+
+def test_concurrent_save_shows_what_changed_and_overwrites_nothing(client, people):
+    task = fupin_task()
+    stale = report_data(task, narrative="我的版本", percent="10")
+    client = as_user(client, people, "longde_fupin")
+    assert client.post(reverse("obligations:report", args=[task.pk]),
+                       report_data(task, narrative="同事先提交的版本", percent="60")).status_code == 302
+    response = client.post(reverse("obligations:report", args=[task.pk]), stale)
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "已被其他人更新" in page and "同事先提交的版本" in page and "60%" in page
+    assert list(ProgressReport.objects.values_list("narrative", flat=True)) == ["同事先提交的版本"]
+    # The form keeps the user's words and now carries the current version.
+    assert response.context["form"]["narrative"].value() == "我的版本"
+
+
+def submit(client, people, task, **extra):
+    as_user(client, people, "longde_fupin").post(reverse("obligations:report", args=[task.pk]),
+                                                 report_data(task, **extra))
+    return ProgressReport.objects.filter(task=task).latest("id")
+
+
+def test_supervisor_returns_with_comment_official_is_notified_and_resubmits(client, people):
+    task = fupin_task()
+    report = submit(client, people, task)
+    supervisor = as_user(client, people, "longde_nongban")
+    queue = supervisor.get(reverse("obligations:review"))
+    assert report in queue.context["page"].object_list
+    refused = supervisor.post(reverse("obligations:return", args=[report.pk]), {"comment": "  "})
+    assert refused.status_code == 302
+    report.refresh_from_db()
+    assert report.review == "submitted"
+    supervisor.post(reverse("obligations:return", args=[report.pk]), {"comment": "请补充台账照片。"})
+    report.refresh_from_db()
+    assert (report.review, report.review_comment) == ("returned", "请补充台账照片。")
+    note = Notification.objects.get(user=people["longde_fupin"])
+    assert note.kind == "returned" and "请补充台账照片" in note.body
+    official = as_user(client, people, "longde_fupin")
+    header = official.get(reverse("obligations:tasks")).content.decode()
+    assert "未读通知" in header
+    task.refresh_from_db()
+    resubmitted = submit(client, people, task, narrative="已补充照片。")
+    assert resubmitted.pk != report.pk and resubmitted.review == "submitted"
+
+
+def test_approving_a_completion_closes_its_milestone(client, people):
+    task = fupin_task()  # 2021年6月30日完成: one completion milestone
+    milestone = task.milestones.get()
+    as_user(client, people, "longde_fupin").post(
+        reverse("obligations:report", args=[task.pk]),
+        {**report_data(task, status="done", percent="100", milestone=milestone.pk),
+         "uploads": [SimpleUploadedFile("台账.pdf", PDF)]})
+    report = ProgressReport.objects.get()
+    as_user(client, people, "longde_nongban").post(reverse("obligations:approve", args=[report.pk]))
+    milestone.refresh_from_db()
+    report.refresh_from_db()
+    assert report.review == "approved" and milestone.status == Milestone.Status.CLOSED
+    assert Notification.objects.get(user=people["longde_fupin"]).kind == "approved"
+
+
+def test_bulk_approval_is_all_or_nothing_and_scoped(client, people):
+    reports = [submit(client, people, fupin_task(code)) for code in ("二.(一)", "二.(二)")]
+    supervisor = as_user(client, people, "longde_nongban")
+    supervisor.post(reverse("obligations:approve_selected"), {"reports": [r.pk for r in reports]})
+    assert set(ProgressReport.objects.values_list("review", flat=True)) == {"approved"}
+
+
+def test_supervisor_cannot_review_outside_their_region(client, people):
+    User = get_user_model()
+    from obligations.models import Membership, Region, Unit
+
+    fushun = User.objects.create_user("fushun_sup", password="x")
+    Membership.objects.create(user=fushun, unit=Unit.objects.get(name="市乡村振兴局"),
+                              role="supervisor", region=Region.objects.get(code="210400"))
+    report = submit(client, people, fupin_task())
+    client.force_login(fushun)
+    assert report not in client.get(reverse("obligations:review")).context["page"].object_list
+    assert client.post(reverse("obligations:approve", args=[report.pk])).status_code == 404
+    assert client.post(reverse("obligations:return", args=[report.pk]), {"comment": "x"}).status_code == 404
+    report.refresh_from_db()
+    assert report.review == "submitted"
+
+
+def test_officials_and_leaders_cannot_review(client, people):
+    report = submit(client, people, fupin_task())
+    for name in ("longde_minzheng", "longde_leader"):
+        client = as_user(client, people, name)
+        assert client.get(reverse("obligations:review")).status_code == 403
+        assert client.post(reverse("obligations:approve", args=[report.pk])).status_code == 403
+    report.refresh_from_db()
+    assert report.review == "submitted"
+
+
+def test_task_filters_search_sort_and_bad_filter_values(client, people):
+    client = as_user(client, people, "longde_fupin")
+    url = reverse("obligations:tasks")
+    found = client.get(url, {"q": "闽宁"}).context["page"]
+    assert [t.obligation.code for t in found] == ["五.(五)"]
+    leads = client.get(url, {"role": "support"}).context["page"].paginator.count
+    assert leads > 0
+    bad = client.get(url, {"due_before": "明天", "light": "purple"})
+    assert bad.status_code == 200
+    text = bad.content.decode()
+    assert "输入一个有效的日期" in text and "选择一个有效的选项" in text
+    red = client.get(url, {"light": "red"}).context["page"]
+    assert all(t.light == "red" for t in red)
+
+
+def test_task_list_query_count_does_not_grow(client, people, django_assert_max_num_queries):
+    from obligations.models import Obligation, Unit
+
+    user = people["longde_fupin"]
+    unit = Unit.objects.get(region__code="640423", name="扶贫办")
+    obligations = list(Obligation.objects.filter(kind="measure").exclude(tasks__unit=unit)[:100])
+    client.force_login(user)
+    url = reverse("obligations:tasks")
+    client.get(url)  # warm the session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    Task.objects.bulk_create([Task(obligation=o, unit=unit, role="support") for o in obligations])
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url, {"sort": "-next_due"})
+    assert response.context["page"].paginator.count >= 100
+    assert len(many) == len(few)
