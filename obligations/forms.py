@@ -101,13 +101,17 @@ class ReportForm(StyledForm):
         label=_("引用本单位已上传的材料"), required=False, queryset=Evidence.objects.none(),
         widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, task, targets=(), max_mb=20, **kwargs):
+    def __init__(self, *args, task, targets=(), max_mb=20, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["milestone"].queryset = task.milestones.exclude(
             status=Milestone.Status.CLOSED).order_by("due_on")
         self.fields["reuse_evidence"].queryset = Evidence.objects.filter(unit=task.unit)
         self.fields["uploads"].help_text = self.fields["uploads"].help_text % {"mb": max_mb}
         self.targets = list(targets)
+        if self.targets and years:
+            self.fields["indicator_year"] = forms.TypedChoiceField(
+                label=_("指标数据所属年度"), coerce=int, choices=[(y, f"{y}年") for y in years],
+                initial=years[-1])
         for target in self.targets:
             self.fields[f"indicator_{target.pk}"] = forms.DecimalField(
                 label=f"{target.name}（{target.unit}）", required=False, min_value=0,

@@ -125,7 +125,8 @@ def _report_dict(report: ProgressReport) -> dict:
 @transaction.atomic
 def report_progress(*, task: Task, by, expected_version: int, status: str, percent,
                     narrative: str = "", uploads=(), reuse_evidence=(), milestone=None,
-                    indicator_values: dict | None = None) -> ProgressReport:
+                    indicator_values: dict | None = None,
+                    indicator_year: int | None = None) -> ProgressReport:
     """An official's report on a task (or one of its milestones). Validates everything
     first; refuses a stale form (Conflict); writes report, evidence, values and audit."""
     errors: dict[str, list[str]] = {}
@@ -153,7 +154,10 @@ def report_progress(*, task: Task, by, expected_version: int, status: str, perce
             errors.setdefault("uploads", []).append(_("报告“已完成”须至少附一份佐证材料。"))
     if milestone is not None and milestone.task_id != task.pk:
         errors.setdefault("milestone", []).append(_("所选节点不属于本任务。"))
-    values = _clean_indicator_values(task, indicator_values or {}, errors)
+    year = indicator_year or indicator_years()[-1]
+    if year not in indicator_years():
+        errors.setdefault("indicator_year", []).append(_("指标年度须在过渡期内。"))
+    values = _clean_indicator_values(task, indicator_values or {}, errors, year)
     if errors:
         raise ValidationError(errors)
     # No lost updates: bump the version only if nobody else did since the form was opened.
@@ -177,9 +181,17 @@ def report_progress(*, task: Task, by, expected_version: int, status: str, perce
     return report
 
 
-def _clean_indicator_values(task, raw: dict, errors) -> list[tuple[IndicatorTarget, int, Decimal]]:
+def indicator_years() -> list[int]:
+    """The years a value can be reported for: the transition's, up to this year."""
+    from .schedule import current_period
+
+    period = current_period()
+    last = min(period.end.year, max(timezone.localdate().year, period.start.year))
+    return list(range(period.start.year, last + 1))
+
+
+def _clean_indicator_values(task, raw: dict, errors, year) -> list[tuple[IndicatorTarget, int, Decimal]]:
     targets = {t.pk: t for t in task.obligation.targets.all()}
-    year = timezone.localdate().year
     cleaned = []
     for key, text in raw.items():
         if text in (None, ""):

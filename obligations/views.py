@@ -91,8 +91,10 @@ def task_detail(request, pk):
     reports = (task.reports.select_related("submitted_by", "reviewed_by", "milestone")
                .prefetch_related("evidence"))
     targets = list(obligation.targets.all())
-    values = IndicatorValue.objects.filter(target__in=targets, region=task.unit.region) \
-        .order_by("target_id", "year")
+    values = list(IndicatorValue.objects.filter(target__in=targets, region=task.unit.region)
+                  .select_related("target", "region").order_by("target_id", "year"))
+    for value in values:
+        value.attained = value.target.attained_by(value.value)
     return render(request, "obligations/task_detail.html", {
         "task": task,
         "obligation": obligation,
@@ -126,9 +128,11 @@ def report(request, pk):
         raise PermissionDenied(_("只有本单位的填报人可以填报该任务。"))
     targets = list(task.obligation.targets.all())
     max_mb = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+    years = reporting.indicator_years()
     conflict = None
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES, task=task, targets=targets, max_mb=max_mb)
+        form = ReportForm(request.POST, request.FILES, task=task, targets=targets, max_mb=max_mb,
+                          years=years)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -136,7 +140,8 @@ def report(request, pk):
                     task=task, by=request.user, expected_version=data["version"],
                     status=data["status"], percent=data["percent"], narrative=data["narrative"],
                     uploads=data["uploads"], reuse_evidence=[e.pk for e in data["reuse_evidence"]],
-                    milestone=data["milestone"], indicator_values=form.indicator_values())
+                    milestone=data["milestone"], indicator_values=form.indicator_values(),
+                    indicator_year=form.cleaned_data.get("indicator_year"))
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -145,13 +150,14 @@ def report(request, pk):
                 # Keep what the user typed; the new version lets them save it knowingly.
                 data = request.POST.copy()
                 data["version"] = exc.task.version
-                form = ReportForm(data, task=exc.task, targets=targets, max_mb=max_mb)
+                form = ReportForm(data, task=exc.task, targets=targets, max_mb=max_mb, years=years)
                 form.is_valid()
             else:
                 messages.success(request, _("已提交，等待审核。"))
                 return redirect("obligations:task", pk=task.pk)
     else:
-        form = ReportForm(initial=_prefill(task), task=task, targets=targets, max_mb=max_mb)
+        form = ReportForm(initial=_prefill(task), task=task, targets=targets, max_mb=max_mb,
+                          years=years)
     return render(request, "obligations/report_form.html", {
         "task": task, "form": form, "conflict": conflict,
     }, status=409 if conflict else 200)

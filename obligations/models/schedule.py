@@ -133,6 +133,11 @@ class IndicatorTarget(models.Model):
     def __str__(self):
         return f"{self.name} {self.comparator} {self.value}{self.unit}"
 
+    @property
+    def value_text(self) -> str:
+        """85.00 → "85", 78.50 → "78.5": as a person writes it."""
+        return format(self.value.normalize(), "f")
+
     def attained_by(self, value) -> bool:
         if self.comparator == self.Comparator.AT_MOST:
             return value <= self.value
@@ -168,7 +173,11 @@ class IndicatorValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.target.name} {self.region} {self.year}：{self.value}"
+        return f"{self.target.name} {self.region} {self.year}：{self.value_text}"
+
+    @property
+    def value_text(self) -> str:
+        return format(self.value.normalize(), "f")
 
 
 __all__ = [
