@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -142,6 +143,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
 DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "7"))  # yellow light window
 TASKS_PER_PAGE = 20
+ESCALATE_AFTER_DAYS = int(os.environ.get("ESCALATE_AFTER_DAYS", "7"))  # red this long → supervisors
+ASSESSMENT_INTERVIEW_COUNT = int(os.environ.get("ASSESSMENT_INTERVIEW_COUNT", "1"))  # last N → 约谈
 
 # --- Language and time: a Chinese product on Beijing time.
 LANGUAGE_CODE = "zh-hans"
@@ -194,7 +197,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 # Periodic jobs; the apps add theirs here, e.g.
 # "mark-overdue": {"task": "obligations.tasks.mark_overdue", "schedule": crontab(minute=5)}.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Early morning, Beijing time: lights and reminders first; the sweep then queues the
+    # aggregation, which also runs on its own at noon for the day's reports.
+    "sweep-overdue": {"task": "monitoring.sweep_overdue", "schedule": crontab(hour=5, minute=0)},
+    "aggregate-progress": {"task": "monitoring.aggregate_progress",
+                           "schedule": crontab(hour=12, minute=30)},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule")
 )

@@ -21,6 +21,7 @@ from .schedule import (  # noqa: F401
     IndicatorTarget,
     IndicatorValue,
     Milestone,
+    Reminder,
     TransitionPeriod,
     TransitionRule,
 )

@@ -518,6 +518,12 @@ class Task(models.Model):
     status = models.CharField(
         _("状态"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
     )
+    light = models.CharField(
+        _("亮灯"),
+        max_length=6,
+        choices=[("red", _("红灯")), ("yellow", _("黄灯")), ("green", _("绿灯")), ("done", _("已完成"))],
+        default="green",
+    )
     # Bumped by every change: a form saved against an older version is refused (no lost updates).
     version = models.PositiveIntegerField(_("版本"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from .register import Obligation, Region, RegionCategory, Task
 
 
+LIGHTS = [("red", _("红灯")), ("yellow", _("黄灯")), ("green", _("绿灯")), ("done", _("已完成"))]
+
+
 class TransitionPeriod(models.Model):
     """过渡期: data, not a constant, so a province can record an extension."""
 
@@ -52,6 +55,9 @@ class Milestone(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
+    # Set by the nightly sweep (obligations.lights), from dates only.
+    light = models.CharField(_("亮灯"), max_length=6, choices=LIGHTS, default="green")
+    red_since = models.DateField(_("逾期起始日"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("节点")
@@ -180,7 +186,33 @@ class IndicatorValue(models.Model):
         return format(self.value.normalize(), "f")
 
 
+class Reminder(models.Model):
+    """One reminder per task, milestone and kind, ever: the sweep can run any number of times."""
+
+    class Kind(models.TextChoices):
+        YELLOW = "yellow", _("即将到期提醒")
+        RED = "red", _("逾期提醒")
+        ESCALATION = "escalation", _("逾期督办")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("提醒记录")
+        verbose_name_plural = _("提醒记录")
+        constraints = [
+            models.UniqueConstraint(fields=["milestone", "kind"], name="one_reminder_per_kind")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.milestone}"
+
+
 __all__ = [
+    "LIGHTS",
+    "Reminder",
     "IndicatorTarget",
     "IndicatorValue",
     "Milestone",

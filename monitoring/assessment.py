@@ -1,0 +1,297 @@
+"""The annual assessment (考核), DESIGN.md §3.5; 001 第十二章第六节, 004 三(四).
+
+Counts come from one SQL statement per year (set-based); the few hundred subjects
+are then scored in Python. Formulas, each 0–100, over the year Y:
+
+- 责任落实 / 行业责任: tasks with a report submitted in Y ÷ tasks in force in Y
+  (a task is in force in Y when it has a milestone due in Y).
+- 政策落实 / 政策措施: milestones due in Y reported on time ÷ milestones due in Y.
+- 工作落实 / 工作成效: milestones due in Y closed by an approved report ÷ milestones due in Y.
+- 巩固成效 (counties only): indicator targets due in Y (or yearly) attained by a value
+  reported for the county's regions for Y ÷ such targets. No target: the part is empty
+  and the weights of the other parts are used.
+
+Total = Σ weight × score ÷ Σ weight over the non-empty parts. Counties are ranked within
+their city and their province, cities and member units within their province (ties share a
+rank); the last `ASSESSMENT_INTERVIEW_COUNT` places of each ranking in the province are
+flagged for 约谈 (all who tie for them).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from obligations.models import Region
+
+from .models import AssessmentEvent, AssessmentResult, AssessmentWeight, AssessmentYear
+
+PARTS = {
+    "county": ["责任落实", "政策落实", "工作落实", "巩固成效"],
+    "city": ["责任落实", "政策落实", "工作落实"],
+    "unit": ["行业责任", "工作成效", "政策措施"],
+}
+
+_TASK_FACTS = """
+WITH due AS (
+    SELECT m.task_id, count(*) AS due,
+           count(*) FILTER (WHERE EXISTS (
+               SELECT 1 FROM obligations_progressreport r
+               WHERE r.task_id = m.task_id AND r.review <> 'returned'
+                 AND (r.submitted_at AT TIME ZONE %(tz)s)::date <= m.due_on
+                 AND (r.submitted_at AT TIME ZONE %(tz)s)::date >= %(start)s)) AS on_time,
+           count(*) FILTER (WHERE m.status = 'closed') AS closed
+    FROM obligations_milestone m
+    WHERE m.due_on BETWEEN %(start)s AND %(end)s
+    GROUP BY m.task_id
+), reported AS (
+    SELECT DISTINCT r.task_id FROM obligations_progressreport r
+    WHERE (r.submitted_at AT TIME ZONE %(tz)s)::date BETWEEN %(start)s AND %(end)s
+)
+SELECT u.id, u.region_id, r.path, r.level,
+       EXISTS (SELECT 1 FROM obligations_unit_members g WHERE g.to_unit_id = u.id) AS member,
+       count(*) AS in_force, count(rp.task_id) AS reported,
+       sum(d.due) AS due, sum(d.on_time) AS on_time, sum(d.closed) AS closed
+FROM due d
+JOIN obligations_task t ON t.id = d.task_id
+JOIN obligations_unit u ON u.id = t.unit_id
+JOIN obligations_region r ON r.id = u.region_id
+LEFT JOIN reported rp ON rp.task_id = t.id
+GROUP BY u.id, u.region_id, r.path, r.level
+"""
+
+_TARGET_FACTS = """
+SELECT r.path, count(DISTINCT tg.id) AS targets,
+       count(DISTINCT tg.id) FILTER (WHERE iv.id IS NOT NULL) AS attained
+FROM obligations_indicatortarget tg
+JOIN obligations_task t ON t.obligation_id = tg.obligation_id
+JOIN obligations_unit u ON u.id = t.unit_id
+JOIN obligations_region r ON r.id = u.region_id
+LEFT JOIN obligations_indicatorvalue iv ON iv.target_id = tg.id AND iv.year = %(year)s
+     AND iv.region_id = r.id
+     AND CASE tg.comparator WHEN '<=' THEN iv.value <= tg.value ELSE iv.value >= tg.value END
+WHERE tg.per_year OR tg.due_year = %(year)s
+GROUP BY r.path
+"""
+
+
+def _share(numerator, denominator):
+    if not denominator:
+        return None
+    return float((Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _weights() -> dict[str, dict[str, Decimal]]:
+    weights: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for w in AssessmentWeight.objects.all():
+        weights[w.subject][w.part] = w.weight
+    for subject, parts in PARTS.items():
+        for part in parts:
+            weights[subject].setdefault(part, Decimal(1))
+    return weights
+
+
+def _total(parts: dict, weights: dict) -> Decimal:
+    used = [(Decimal(str(score)), weights[part]) for part, score in parts.items() if score is not None]
+    weight = sum(w for _, w in used)
+    if not weight:
+        return Decimal("0.00")
+    return (sum(s * w for s, w in used) / weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _ancestor(path: str, regions: dict[str, Region], level: str) -> Region | None:
+    codes = [c for c in path.split("/") if c]
+    for code in codes:
+        region = regions.get(code)
+        if region and region.level == level:
+            return region
+    return None
+
+
+def compute_results(year: int) -> list[dict]:
+    """The year's results as plain dicts (nothing written): for saving and for verifying."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    params = {"start": start, "end": end, "year": year, "tz": "Asia/Shanghai"}
+    with connection.cursor() as cursor:
+        cursor.execute(_TASK_FACTS, params)
+        unit_rows = cursor.fetchall()
+        cursor.execute(_TARGET_FACTS, params)
+        target_rows = cursor.fetchall()
+    regions = {r.code: r for r in Region.objects.all()}
+    sums: dict[tuple, dict] = defaultdict(lambda: defaultdict(int))
+    for unit_id, _region_id, path, level, member, in_force, reported, due, on_time, closed in unit_rows:
+        facts = {"in_force": int(in_force), "reported": int(reported), "due": int(due or 0),
+                 "on_time": int(on_time or 0), "closed": int(closed or 0)}
+        county = _ancestor(path, regions, "county")
+        if county:
+            for key, value in facts.items():
+                sums[("county", county.code)][key] += value
+        elif level == "city":
+            for key, value in facts.items():
+                sums[("city", path.split("/")[-2])][key] += value
+        if member:
+            for key, value in facts.items():
+                sums[("unit", unit_id)][key] += value
+    for path, targets, attained in target_rows:
+        county = _ancestor(path, regions, "county")
+        if county:
+            sums[("county", county.code)]["targets"] += int(targets)
+            sums[("county", county.code)]["attained"] += int(attained)
+    weights = _weights()
+    results = []
+    for (subject, key), facts in sums.items():
+        responsibility = _share(facts["reported"], facts["in_force"])
+        policy = _share(facts["on_time"], facts["due"])
+        work = _share(facts["closed"], facts["due"])
+        if subject == "unit":
+            parts = {"行业责任": responsibility, "工作成效": work, "政策措施": policy}
+        else:
+            parts = {"责任落实": responsibility, "政策落实": policy, "工作落实": work}
+            if subject == "county":
+                parts["巩固成效"] = _share(facts["attained"], facts["targets"])
+        region = regions.get(key) if subject != "unit" else None
+        results.append({
+            "subject": subject,
+            "region": region.code if region else None,
+            "unit": key if subject == "unit" else None,
+            "parts": parts,
+            "inputs": dict(sorted(facts.items())),
+            "total": str(_total(parts, weights[subject])),
+        })
+    _rank(results, regions)
+    results.sort(key=lambda r: (r["subject"], r["rank_in_province"], str(r["region"] or r["unit"])))
+    return results
+
+
+def _province_of(result, regions, unit_regions) -> str:
+    path = regions[result["region"]].path if result["region"] else unit_regions[result["unit"]]
+    return path.split("/")[0]
+
+
+def _rank(results: list[dict], regions: dict[str, Region]) -> None:
+    from obligations.models import Unit
+
+    unit_ids = [r["unit"] for r in results if r["unit"]]
+    unit_regions = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "region__path"))
+    last = int(getattr(settings, "ASSESSMENT_INTERVIEW_COUNT", 1))
+    groups = defaultdict(list)
+    for result in results:
+        province = _province_of(result, regions, unit_regions)
+        groups[("province", result["subject"], province)].append(result)
+        if result["subject"] == "county":
+            city = regions[result["region"]].path.split("/")[-3]
+            groups[("city", "county", city)].append(result)
+    for (kind, _subject, _where), members in groups.items():
+        totals = sorted((Decimal(m["total"]) for m in members), reverse=True)
+        for member in members:
+            rank = totals.index(Decimal(member["total"])) + 1  # ties share the higher rank
+            member["rank_in_" + kind] = rank
+        if kind == "province":
+            threshold = sorted(Decimal(m["total"]) for m in members)[min(last, len(members)) - 1]
+            for member in members:
+                member["interview"] = last > 0 and Decimal(member["total"]) <= threshold
+    for result in results:
+        result.setdefault("rank_in_city", None)
+        result.setdefault("interview", False)
+
+
+def digest_of(year: int, results: list[dict]) -> str:
+    weights = {f"{s}.{p}": str(w) for s, parts in _weights().items() for p, w in parts.items()}
+    payload = json.dumps({"year": year, "weights": weights, "results": results},
+                         sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _stored_results(record: AssessmentYear) -> list[dict]:
+    rows = []
+    for r in record.results.select_related("region").order_by("id"):
+        rows.append({
+            "subject": r.subject, "region": r.region.code if r.region else None,
+            "unit": r.unit_id, "parts": r.parts, "inputs": r.inputs, "total": str(r.total),
+            "rank_in_province": r.rank_in_province, "rank_in_city": r.rank_in_city,
+            "interview": r.interview,
+        })
+    rows.sort(key=lambda r: (r["subject"], r["rank_in_province"], str(r["region"] or r["unit"])))
+    return rows
+
+
+@transaction.atomic
+def compute_assessment(year: int) -> tuple[AssessmentYear, bool]:
+    """(year, changed). A published year is frozen: nothing is recomputed or written."""
+    record, _created = AssessmentYear.objects.select_for_update().get_or_create(year=year)
+    if record.status == AssessmentYear.Status.PUBLISHED:
+        return record, False
+    results = compute_results(year)
+    regions = {r.code: r.pk for r in Region.objects.all()}
+    record.results.all().delete()
+    AssessmentResult.objects.bulk_create([
+        AssessmentResult(year=record, subject=r["subject"], region_id=regions.get(r["region"]),
+                         unit_id=r["unit"], parts=r["parts"], inputs=r["inputs"],
+                         total=Decimal(r["total"]), rank_in_province=r["rank_in_province"],
+                         rank_in_city=r["rank_in_city"], interview=r["interview"])
+        for r in results
+    ])
+    record.computed_at = timezone.now()
+    record.save(update_fields=["computed_at"])
+    return record, True
+
+
+@transaction.atomic
+def publish_assessment(year: int, *, by=None) -> AssessmentYear:
+    record = AssessmentYear.objects.select_for_update().filter(year=year).first()
+    if record is None or not record.results.exists():
+        raise ValidationError(_("%(year)s年的考核尚未计算，不能发布。") % {"year": year})
+    if record.status == AssessmentYear.Status.PUBLISHED:
+        raise ValidationError(_("%(year)s年的考核已发布。") % {"year": year})
+    record.status = AssessmentYear.Status.PUBLISHED
+    record.published_at = timezone.now()
+    record.digest = digest_of(year, _stored_results(record))
+    record.save(update_fields=["status", "published_at", "digest"])
+    AssessmentEvent.objects.create(year=record, action="publish", by=by)
+    return record
+
+
+@transaction.atomic
+def reopen_assessment(year: int, *, by, note: str) -> AssessmentYear:
+    """Only explicitly, by an administrator, with a reason; recorded."""
+    if not (note or "").strip():
+        raise ValidationError(_("重新打开已发布的考核须说明理由。"))
+    record = AssessmentYear.objects.select_for_update().get(year=year)
+    record.status = AssessmentYear.Status.DRAFT
+    record.save(update_fields=["status"])
+    AssessmentEvent.objects.create(year=record, action="reopen", by=by, note=note.strip())
+    return record
+
+
+def verify_assessment(year: int) -> list[str]:
+    """Differences between the published digest and the stored results, and between the
+    stored results and a fresh computation. Empty when everything matches."""
+    record = AssessmentYear.objects.filter(year=year).first()
+    if record is None or record.status != AssessmentYear.Status.PUBLISHED:
+        return [_("%(year)s年的考核尚未发布。") % {"year": year}]
+    problems = []
+    stored = _stored_results(record)
+    if digest_of(year, stored) != record.digest:
+        problems.append(_("已发布结果的摘要与保存的结果不符：结果在发布后被改动过。"))
+    fresh = {(r["subject"], r["region"], r["unit"]): r for r in compute_results(year)}
+    for row in stored:
+        again = fresh.pop((row["subject"], row["region"], row["unit"]), None)
+        name = row["region"] or row["unit"]
+        if again is None:
+            problems.append(_("%(name)s：重新计算时已不在考核范围内。") % {"name": name})
+        elif again["total"] != row["total"] or again["inputs"] != row["inputs"]:
+            problems.append(_("%(name)s：发布时总分 %(old)s，按当前数据重新计算为 %(new)s。")
+                            % {"name": name, "old": row["total"], "new": again["total"]})
+    for key in fresh:
+        problems.append(_("%(name)s：发布后新出现的考核对象。") % {"name": key[1] or key[2]})
+    return problems

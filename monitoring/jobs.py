@@ -1,0 +1,55 @@
+"""Background jobs as plain functions: each takes a lock, does set-based work in one
+transaction, and leaves a run record. Celery tasks and management commands call these."""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from obligations.lights import refresh_lights
+
+from .aggregation import rebuild_summaries
+from .models import JobRun
+
+
+def _lock_key(job: str) -> int:
+    return zlib.crc32(f"monitoring.{job}".encode())
+
+
+def run_job(job: str, work: Callable[[], dict]) -> JobRun:
+    """Runs `work` under a PostgreSQL advisory lock held for its transaction.
+
+    A second copy started while the first runs (another worker, another machine)
+    finds the lock taken and records a skipped run instead of doing the work twice.
+    """
+    started = timezone.now()
+    clock = time.monotonic()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_lock_key(job)])
+            (locked,) = cursor.fetchone()
+        if not locked:
+            return JobRun.objects.create(job=job, started_at=started, finished_at=timezone.now(),
+                                         status=JobRun.Status.SKIPPED)
+        counts = work()
+        return JobRun.objects.create(job=job, started_at=started, finished_at=timezone.now(),
+                                     seconds=round(time.monotonic() - clock, 3),
+                                     status=JobRun.Status.OK, counts=counts)
+
+
+def sweep_overdue(*, today=None) -> JobRun:
+    """Lights, reminders and escalations as of `today` (Beijing date by default)."""
+    today = today or timezone.localdate()
+    return run_job("sweep_overdue", lambda: refresh_lights(
+        today=today, soon_days=settings.DUE_SOON_DAYS,
+        escalate_after_days=settings.ESCALATE_AFTER_DAYS, now=timezone.now()).as_dict())
+
+
+def aggregate_progress(*, today=None) -> JobRun:
+    today = today or timezone.localdate()
+    return run_job("aggregate_progress", lambda: rebuild_summaries(today=today))

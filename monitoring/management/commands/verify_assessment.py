@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from monitoring.assessment import verify_assessment
+
+from ._year import check_year, year_argument
+
+
+class Command(BaseCommand):
+    help = "核验已发布的考核：重算摘要，并与按当前数据重新计算的结果比较"
+
+    def add_arguments(self, parser):
+        year_argument(parser)
+
+    def handle(self, *args, year, **options):
+        problems = verify_assessment(check_year(year))
+        if problems:
+            for problem in problems:
+                self.stdout.write(problem)
+            raise CommandError(f"{year}年考核核验发现 {len(problems)} 处不一致。")
+        self.stdout.write(f"{year}年考核核验一致。")

@@ -1,0 +1,33 @@
+"""Celery tasks: each a few lines calling a job function (monitoring.jobs / .assessment).
+
+They take plain values, are idempotent (a job run twice gives the result of one run),
+retry with backoff on database and broker errors, and run under the time limits in settings.
+"""
+
+from celery import shared_task
+from django.db import DatabaseError
+from kombu.exceptions import OperationalError as BrokerError
+
+from . import assessment, jobs
+
+RETRY = {"autoretry_for": (DatabaseError, BrokerError), "retry_backoff": 30,
+         "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 5}
+
+
+@shared_task(name="monitoring.sweep_overdue", **RETRY)
+def sweep_overdue() -> dict:
+    run = jobs.sweep_overdue()
+    aggregate_progress.delay()  # figures follow the lights
+    return {"run": run.pk, "status": run.status, **run.counts}
+
+
+@shared_task(name="monitoring.aggregate_progress", **RETRY)
+def aggregate_progress() -> dict:
+    run = jobs.aggregate_progress()
+    return {"run": run.pk, "status": run.status, **run.counts}
+
+
+@shared_task(name="monitoring.compute_assessment", **RETRY)
+def compute_assessment(year: int) -> dict:
+    record, changed = assessment.compute_assessment(year)
+    return {"year": record.year, "changed": changed}
