@@ -113,6 +113,8 @@ def rebuild_summaries(*, today: datetime.date) -> dict:
     counts = {}
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_nestloop = off")
+        # ON COMMIT DROP does not fire when the job runs inside a larger transaction.
+        cursor.execute("DROP TABLE IF EXISTS summary_facts")
         cursor.execute(_FACTS, params)
         cursor.execute("ANALYZE summary_facts")
         cursor.execute("DELETE FROM monitoring_progresssummary")
@@ -124,4 +126,5 @@ def rebuild_summaries(*, today: datetime.date) -> dict:
                 {**params, "scope": scope})
             counts[scope] = cursor.rowcount
             cursor.execute(_TARGETS.format(match=_TARGET_MATCH[scope]), {"scope": scope})
+        cursor.execute("DROP TABLE summary_facts")
     return counts

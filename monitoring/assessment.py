@@ -42,17 +42,26 @@ PARTS = {
 }
 
 _TASK_FACTS = """
-WITH due AS (
-    SELECT m.task_id, count(*) AS due,
+WITH ms AS (
+    SELECT m.id, m.task_id, m.due_on, m.status,
+           LAG(m.due_on) OVER (PARTITION BY m.task_id ORDER BY m.due_on) AS previous_due
+    FROM obligations_milestone m
+), due AS (
+    -- On time, as in the progress summaries: a report (not returned) for the milestone, or
+    -- for its task since the previous milestone, submitted on or before the due date.
+    SELECT ms.task_id, count(*) AS due,
            count(*) FILTER (WHERE EXISTS (
                SELECT 1 FROM obligations_progressreport r
-               WHERE r.task_id = m.task_id AND r.review <> 'returned'
-                 AND (r.submitted_at AT TIME ZONE %(tz)s)::date <= m.due_on
-                 AND (r.submitted_at AT TIME ZONE %(tz)s)::date >= %(start)s)) AS on_time,
-           count(*) FILTER (WHERE m.status = 'closed') AS closed
-    FROM obligations_milestone m
-    WHERE m.due_on BETWEEN %(start)s AND %(end)s
-    GROUP BY m.task_id
+               WHERE r.task_id = ms.task_id AND r.review <> 'returned'
+                 AND (r.submitted_at AT TIME ZONE %(tz)s)::date <= ms.due_on
+                 AND (r.milestone_id = ms.id
+                      OR (r.milestone_id IS NULL
+                          AND (r.submitted_at AT TIME ZONE %(tz)s)::date
+                              > COALESCE(ms.previous_due, DATE '1900-01-01'))))) AS on_time,
+           count(*) FILTER (WHERE ms.status = 'closed') AS closed
+    FROM ms
+    WHERE ms.due_on BETWEEN %(start)s AND %(end)s
+    GROUP BY ms.task_id
 ), reported AS (
     SELECT DISTINCT r.task_id FROM obligations_progressreport r
     WHERE (r.submitted_at AT TIME ZONE %(tz)s)::date BETWEEN %(start)s AND %(end)s
@@ -284,14 +293,19 @@ def verify_assessment(year: int) -> list[str]:
     if digest_of(year, stored) != record.digest:
         problems.append(_("已发布结果的摘要与保存的结果不符：结果在发布后被改动过。"))
     fresh = {(r["subject"], r["region"], r["unit"]): r for r in compute_results(year)}
+    from obligations.models import Unit
+
+    names = {**dict(Region.objects.values_list("code", "name")),
+             **dict(Unit.objects.values_list("pk", "name"))}
     for row in stored:
         again = fresh.pop((row["subject"], row["region"], row["unit"]), None)
-        name = row["region"] or row["unit"]
+        name = names.get(row["region"] or row["unit"], row["region"] or row["unit"])
         if again is None:
             problems.append(_("%(name)s：重新计算时已不在考核范围内。") % {"name": name})
         elif again["total"] != row["total"] or again["inputs"] != row["inputs"]:
             problems.append(_("%(name)s：发布时总分 %(old)s，按当前数据重新计算为 %(new)s。")
                             % {"name": name, "old": row["total"], "new": again["total"]})
     for key in fresh:
-        problems.append(_("%(name)s：发布后新出现的考核对象。") % {"name": key[1] or key[2]})
+        problems.append(_("%(name)s：发布后新出现的考核对象。")
+                        % {"name": names.get(key[1] or key[2], key[1] or key[2])})
     return problems

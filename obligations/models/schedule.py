@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .register import Obligation, Region, RegionCategory, Task
 
-
 LIGHTS = [("red", _("红灯")), ("yellow", _("黄灯")), ("green", _("绿灯")), ("done", _("已完成"))]
 
 

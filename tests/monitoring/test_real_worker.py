@@ -1,0 +1,65 @@
+"""The sweep and the aggregation through a real Celery worker on the real Redis broker."""
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from monitoring import tasks
+from monitoring.models import JobRun, ProgressSummary
+from obligations.models import Milestone
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker(transactional_db):
+    """A worker process whose database is this test's database."""
+    settings = connection.settings_dict
+    url = (f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:"
+           f"{settings['PORT']}/{settings['NAME']}")
+    queue = f"test-jobs-{uuid.uuid4().hex[:12]}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--queues",
+         queue, "--loglevel=WARNING", "--without-heartbeat", "--without-mingle",
+         "--without-gossip"],
+        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
+                       "DATABASE_URL": url},
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        yield queue
+    finally:
+        process.terminate()
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+        print(output.decode(errors="replace"))
+
+
+def test_sweep_and_aggregation_run_on_a_worker(world, worker):
+    past = datetime.date.today() - datetime.timedelta(days=30)
+    task = world.task(world.east_unit, past)
+    result = tasks.aggregate_progress.apply_async(queue=worker)
+    assert result.get(timeout=120)["status"] == "ok"
+    sweep = tasks.sweep_overdue.apply_async(queue=worker)
+    assert sweep.get(timeout=120)["milestones_changed"] == 1
+    assert task.milestones.get().light == "red"
+    assert Milestone.objects.get().red_since == past + datetime.timedelta(days=1)
+    # The sweep queued the aggregation (on the default queue, which no one consumes here):
+    # run it on the test's worker explicitly and read its figures.
+    again = tasks.aggregate_progress.apply_async(queue=worker).get(timeout=120)
+    assert again["status"] == "ok"
+    deadline = time.monotonic() + 10
+    while not ProgressSummary.objects.filter(scope="unit", scope_id=world.east_unit.pk,
+                                             year=0, red=1).exists():
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert JobRun.objects.filter(job="sweep_overdue", status="ok").count() == 1
