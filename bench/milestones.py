@@ -42,15 +42,15 @@ def build(tasks: int) -> None:
 
 def clear() -> None:
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE obligations_milestone")
+        cursor.execute("TRUNCATE obligations_milestone CASCADE")
 
 
 def bare_insert(rows: int):
     def run():
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO obligations_milestone (task_id, due_on, kind, status) "
-                "SELECT t.id, DATE '2021-01-01' + (g * 7), 'checkin', 'open' "
+                "INSERT INTO obligations_milestone (task_id, due_on, kind, status, light) "
+                "SELECT t.id, DATE '2021-01-01' + (g * 7), 'checkin', 'open', 'green' "
                 "FROM obligations_task t CROSS JOIN generate_series(1, %s) g",
                 [max(1, rows // Task.objects.count())],
             )

@@ -198,8 +198,9 @@ def _rank(results: list[dict], regions: dict[str, Region]) -> None:
         province = _province_of(result, regions, unit_regions)
         groups[("province", result["subject"], province)].append(result)
         if result["subject"] == "county":
-            city = regions[result["region"]].path.split("/")[-3]
-            groups[("city", "county", city)].append(result)
+            city = _ancestor(regions[result["region"]].path, regions, "city")
+            if city is not None:
+                groups[("city", "county", city.code)].append(result)
     for (kind, _subject, _where), members in groups.items():
         totals = sorted((Decimal(m["total"]) for m in members), reverse=True)
         for member in members:

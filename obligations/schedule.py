@@ -182,8 +182,8 @@ def generate_milestones(*, obligations=None) -> int:
         )
         cursor.execute(
             f"""
-            INSERT INTO obligations_milestone (task_id, due_on, kind, status)
-            SELECT t.id, m.due_on, m.kind, 'open'
+            INSERT INTO obligations_milestone (task_id, due_on, kind, status, light)
+            SELECT t.id, m.due_on, m.kind, 'open', 'green'
             FROM obligations_task t JOIN {generated} ON m.obligation_id = t.obligation_id
             ON CONFLICT (task_id, due_on, kind) DO NOTHING
             """,

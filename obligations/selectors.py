@@ -111,7 +111,8 @@ def task_list(*, user, today, soon_days: int):
             waiting=Exists(ProgressReport.objects.filter(task=OuterRef("pk"), review="submitted")),
         )
         .annotate(
-            light=Case(
+            # From the dates, so the page is right even before tonight's sweep stores lights.
+            current_light=Case(
                 When(status=Task.Status.DONE, then=Value("done")),
                 When(next_due__lt=today, then=Value("red")),
                 When(next_due__lte=soon, then=Value("yellow")),

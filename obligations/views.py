@@ -57,9 +57,9 @@ def tasks(request):
             queryset = queryset.filter(
                 Q(obligation__title__icontains=words) | Q(obligation__text__icontains=words)
                 | Q(obligation__code__icontains=words) | Q(unit__name__icontains=words))
-        for field in ("status", "light", "role"):
+        for field, column in (("status", "status"), ("light", "current_light"), ("role", "role")):
             if data[field]:
-                queryset = queryset.filter(**{field: data[field]})
+                queryset = queryset.filter(**{column: data[field]})
         if data["document"]:
             queryset = queryset.filter(obligation__document=data["document"])
         if data["due_before"]:

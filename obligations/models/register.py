@@ -523,6 +523,7 @@ class Task(models.Model):
         max_length=6,
         choices=[("red", _("红灯")), ("yellow", _("黄灯")), ("green", _("绿灯")), ("done", _("已完成"))],
         default="green",
+        db_default="green",
     )
     # Bumped by every change: a form saved against an older version is refused (no lost updates).
     version = models.PositiveIntegerField(_("版本"), default=0)

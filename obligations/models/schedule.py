@@ -55,7 +55,8 @@ class Milestone(models.Model):
         _("状态"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
     # Set by the nightly sweep (obligations.lights), from dates only.
-    light = models.CharField(_("亮灯"), max_length=6, choices=LIGHTS, default="green")
+    light = models.CharField(_("亮灯"), max_length=6, choices=LIGHTS, default="green",
+                             db_default="green")
     red_since = models.DateField(_("逾期起始日"), null=True, blank=True)
 
     class Meta:

@@ -316,7 +316,7 @@ def test_task_filters_search_sort_and_bad_filter_values(client, people):
     text = bad.content.decode()
     assert "输入一个有效的日期" in text and "选择一个有效的选项" in text
     red = client.get(url, {"light": "red"}).context["page"]
-    assert all(t.light == "red" for t in red)
+    assert all(t.current_light == "red" for t in red)
 
 
 def test_task_list_query_count_does_not_grow_with_2000_tasks(client, people):
