@@ -16,6 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from obligations.schedule import current_period
+from obligations.sql import hash_joins
 
 _FACTS = """
 CREATE TEMP TABLE summary_facts ON COMMIT DROP AS
@@ -111,14 +112,14 @@ def rebuild_summaries(*, today: datetime.date) -> dict:
     years = [0, *range(period.start.year, period.end.year + 1)]
     params = {"today": today, "years": years, "now": timezone.now(), "tz": "Asia/Shanghai"}
     counts = {}
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_nestloop = off")
+    with connection.cursor() as cursor, hash_joins(cursor):
         # ON COMMIT DROP does not fire when the job runs inside a larger transaction.
         cursor.execute("DROP TABLE IF EXISTS summary_facts")
         cursor.execute(_FACTS, params)
         cursor.execute("ANALYZE summary_facts")
         cursor.execute("DELETE FROM monitoring_progresssummary")
         for scope, (key, source) in _SCOPES.items():
+            # Regions roll up by a LIKE join on paths, which only a nested loop can do.
             cursor.execute("SET LOCAL enable_nestloop = %s", ["on" if scope == "region" else "off"])
             cursor.execute(
                 f"INSERT INTO monitoring_progresssummary ({_COLUMNS}) "

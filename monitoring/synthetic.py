@@ -16,6 +16,7 @@ import datetime
 from django.db import connection, transaction
 
 from obligations.models import PolicyDocument, Region, Unit
+from obligations.sql import hash_joins
 
 DEPARTMENTS = ["农业农村局", "乡村振兴局", "财政局", "民政局", "人社局", "教育局", "卫健局",
                "住建局", "水务局", "医保局"]
@@ -59,8 +60,7 @@ def generate(*, cities: int, counties_per_city: int, obligations_per_county: int
                        region=county, issued_on=datetime.date(2021, 1, 1), issued_year=2021)
         for county in county_regions])
     end = datetime.date(2021 + years - 1, 12, 31)
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_nestloop = off")
+    with connection.cursor() as cursor, hash_joins(cursor):
         cursor.execute(
             """
             INSERT INTO obligations_obligation (document_id, kind, code, position, title, text,

@@ -240,3 +240,30 @@ class IndicatorValueAdmin(admin.ModelAdmin):
     @admin.display(description=_("是否达标"), boolean=True)
     def attained(self, obj):
         return obj.target.attained_by(obj.value)
+
+
+@admin.register(models.ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    """Creating a client shows its token once; revoking is an action, never a delete."""
+
+    list_display = ["name", "region", "can_write", "key_prefix", "created_at", "revoked_at"]
+    list_filter = ["can_write"]
+    search_fields = ["name"]
+    autocomplete_fields = ["region"]
+    fields = ["name", "region", "can_write"]
+    actions = ["revoke"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None
+
+    def save_model(self, request, obj, form, change):
+        client, key = services.create_api_client(name=obj.name, region=obj.region,
+                                                 can_write=obj.can_write)
+        obj.pk = client.pk
+        messages.warning(request, _("令牌（只显示这一次，请立即复制保存）：%(key)s") % {"key": key})
+
+    @admin.action(description=_("吊销所选客户端的令牌"))
+    def revoke(self, request, queryset):
+        for client in queryset:
+            services.revoke_api_client(client=client)
+        messages.success(request, _("已吊销。"))

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from .sql import hash_joins
+
 
 @dataclass
 class SweepCounts:
@@ -136,16 +138,14 @@ def refresh_lights(*, today: datetime.date, soon_days: int, escalate_after_days:
         "due_label": _("节点截止日期："),
     }
     with connection.cursor() as cursor:
-        # The statements join large sets; hash joins whatever the statistics say.
-        cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute(_MILESTONE_LIGHTS, params)
-        counts.milestones_changed = cursor.rowcount
-        cursor.execute(_TASK_LIGHTS, params)
-        counts.tasks_changed = cursor.rowcount
-        cursor.execute(_REMINDERS, params)
-        counts.reminders, sent = cursor.fetchone()
-        cursor.execute("SET LOCAL enable_nestloop = on")
-        cursor.execute(_ESCALATIONS, params)
+        with hash_joins(cursor):
+            cursor.execute(_MILESTONE_LIGHTS, params)
+            counts.milestones_changed = cursor.rowcount
+            cursor.execute(_TASK_LIGHTS, params)
+            counts.tasks_changed = cursor.rowcount
+            cursor.execute(_REMINDERS, params)
+            counts.reminders, sent = cursor.fetchone()
+        cursor.execute(_ESCALATIONS, params)  # a LIKE join on region paths: nested loops it is
         counts.escalations, escalated = cursor.fetchone()
     counts.notifications = sent + escalated
     return counts

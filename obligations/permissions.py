@@ -9,7 +9,7 @@ that exists but is out of scope is answered exactly like one that does not exist
 
 from __future__ import annotations
 
-from django.db.models import CharField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from .models import Membership, ProgressReport, Task
@@ -37,19 +37,29 @@ def is_admin(user) -> bool:
     return ADMIN in roles(user)
 
 
-def _region_scope(user, role_set, unit_path: str):
-    """Exists(a membership of the user, with one of the roles, whose region contains the unit)."""
-    return Exists(
-        Membership.objects.filter(user=user, role__in=role_set, region__isnull=False)
-        .annotate(unit_path=ExpressionWrapper(OuterRef(unit_path), output_field=CharField()))
-        .filter(unit_path__startswith=F("region__path"))
-    )
+def _paths(user, role_set=None) -> list[str]:
+    """Region paths the user's memberships cover (their region, else their unit's region)."""
+    if not hasattr(user, "_obligation_paths"):
+        user._obligation_paths = [
+            (role, region_path or unit_path)
+            for role, region_path, unit_path in user.memberships.values_list(
+                "role", "region__path", "unit__region__path")
+            if region_path or unit_path
+        ]
+    return [path for role, path in user._obligation_paths if role_set is None or role in role_set]
 
 
-def _own_unit(user, role_set, unit_field: str):
-    return Exists(
-        Membership.objects.filter(user=user, role__in=role_set, unit=OuterRef(unit_field))
-    )
+def _under(field: str, paths: list[str]) -> Q:
+    """Rows whose region path lies under one of the paths: a prefix match on the region tree."""
+    condition = Q(pk__in=[])
+    for path in set(paths):
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def _above_or_under(field: str, paths: list[str]) -> Q:
+    ancestors = {"/".join(p.split("/")[:i]) + "/" for p in paths for i in range(1, p.count("/"))}
+    return _under(field, paths) | Q(**{f"{field}__in": sorted(ancestors)})
 
 
 def tasks_visible_to(user) -> QuerySet[Task]:
@@ -57,10 +67,9 @@ def tasks_visible_to(user) -> QuerySet[Task]:
         return Task.objects.none()
     if is_admin(user):
         return Task.objects.all()
+    own_units = Membership.objects.filter(user=user, unit__isnull=False).values("unit")
     return Task.objects.filter(
-        _own_unit(user, [OFFICIAL, SUPERVISOR, LEADER], "unit")
-        | _region_scope(user, [SUPERVISOR, LEADER], "unit__region__path")
-    )
+        Q(unit__in=own_units) | _under("unit__region__path", _paths(user, [SUPERVISOR, LEADER])))
 
 
 def get_task_for(user, task_id) -> Task:
@@ -86,7 +95,8 @@ def reports_reviewable_by(user) -> QuerySet[ProgressReport]:
     reports = ProgressReport.objects.exclude(submitted_by=user)
     if is_admin(user):
         return reports
-    return reports.filter(_region_scope(user, [SUPERVISOR], "task__unit__region__path"))
+    supervised = [p for role, p in _membership_regions(user) if role == SUPERVISOR]
+    return reports.filter(_under("task__unit__region__path", supervised))
 
 
 def reports_visible_to(user) -> QuerySet[ProgressReport]:
@@ -100,3 +110,44 @@ def can_review(user) -> bool:
 def task_filter_for_units(user) -> Q:
     """Tasks of the user's own units (for "我的任务" of an official)."""
     return Q(unit__memberships__user=user)
+
+
+def _membership_regions(user) -> list[tuple[str, str]]:
+    """(role, region path) of memberships that name a region (supervisors, leaders, clients)."""
+    if not hasattr(user, "_obligation_regions"):
+        user._obligation_regions = [
+            (role, path) for role, path in user.memberships.filter(region__isnull=False)
+            .values_list("role", "region__path")]
+    return user._obligation_regions
+
+
+def regions_visible_to(user):
+    from .models import Region
+
+    if is_admin(user):
+        return Region.objects.all()
+    return Region.objects.filter(_above_or_under("path", _paths(user)))
+
+
+def units_visible_to(user):
+    from .models import Unit
+
+    if is_admin(user):
+        return Unit.objects.all()
+    return Unit.objects.filter(_under("region__path", _paths(user)))
+
+
+def documents_visible_to(user):
+    """Documents that apply to the user's regions: issued above them or within them."""
+    from .models import PolicyDocument
+
+    if is_admin(user):
+        return PolicyDocument.objects.all()
+    return PolicyDocument.objects.filter(region__isnull=False).filter(
+        _above_or_under("region__path", _paths(user)))
+
+
+def obligations_visible_to(user):
+    from .models import Obligation
+
+    return Obligation.objects.filter(document__in=documents_visible_to(user))

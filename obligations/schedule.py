@@ -27,6 +27,7 @@ from .models import (
     TransitionRule,
 )
 from .rules import describe_phases, phase_applies, read_rules
+from .sql import hash_joins
 from .targets import parse_targets
 
 
@@ -162,10 +163,8 @@ def generate_milestones(*, obligations=None) -> int:
             dates.append(due_on)
             kinds.append(kind)
     generated = "unnest(%s::bigint[], %s::date[], %s::text[]) AS m(obligation_id, due_on, kind)"
-    with transaction.atomic(), connection.cursor() as cursor:
-        # The generated set arrives as arrays whose size the planner cannot see; a nested
-        # loop over it and the milestones is quadratic. Hash joins, for this transaction.
-        cursor.execute("SET LOCAL enable_nestloop = off")
+    with transaction.atomic(), connection.cursor() as cursor, hash_joins(cursor):
+        # The generated set arrives as arrays whose size the planner cannot see.
         cursor.execute(
             f"""
             WITH m AS MATERIALIZED (SELECT * FROM {generated}),

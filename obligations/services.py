@@ -256,3 +256,39 @@ def rename_unit(*, unit: Unit, new_name: str, renamed_on: datetime.date, note: s
     unit.name = new_name
     unit.save(update_fields=["name"])
     return unit
+
+
+@transaction.atomic
+def create_api_client(*, name: str, region: Region, can_write: bool) -> tuple:
+    """(client, key): the key is returned once and never stored in clear."""
+    import secrets
+
+    from django.contrib.auth import get_user_model
+
+    from .models import ApiClient, Membership
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("请填写客户端名称。")})
+    if ApiClient.objects.filter(name=name).exists():
+        raise ValidationError({"name": _("已有同名的接口客户端。")})
+    key = secrets.token_urlsafe(32)
+    user = get_user_model().objects.create_user(username=f"api-{secrets.token_hex(6)}",
+                                                first_name=name[:150])
+    user.set_unusable_password()
+    user.save()
+    Membership.objects.create(user=user, unit=None, role=Membership.Role.LEADER, region=region)
+    client = ApiClient.objects.create(name=name, user=user, region=region, can_write=can_write,
+                                      key_prefix=key[:8], key_hash=ApiClient.hash_key(key))
+    return client, key
+
+
+@transaction.atomic
+def revoke_api_client(*, client) -> None:
+    from django.utils import timezone
+
+    if client.revoked_at is None:
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["revoked_at"])
+        client.user.is_active = False
+        client.user.save(update_fields=["is_active"])

@@ -1,6 +1,7 @@
 """The obligations app's tables: the register (documents, units, obligations, tasks) and
 the schedule (transition period, deadlines, milestones, rules, indicator targets)."""
 
+from .api import ApiClient  # noqa: F401, E402
 from .register import (  # noqa: F401
     CollectiveUnit,
     DataFlag,

@@ -558,7 +558,13 @@ class Membership(models.Model):
         related_name="memberships",
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="memberships"
+        Unit,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        help_text=_("填报人、审核人所在单位；只读的领导或接口客户端可不填"),
     )
     role = models.CharField(_("角色"), max_length=12, choices=Role.choices)
     region = models.ForeignKey(
@@ -578,4 +584,5 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} · {self.unit.name} · {self.get_role_display()}"
+        where = self.unit.name if self.unit_id else (self.region.name if self.region_id else "")
+        return f"{self.user} · {where} · {self.get_role_display()}"

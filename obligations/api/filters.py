@@ -1,0 +1,105 @@
+"""Filters of the obligation and task lists. Invalid values answer 400 with field errors."""
+
+import django_filters
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Obligation, Region, Task
+from ..schedule import obligations_in_force
+
+
+def _unit_q(prefix: str, value: str) -> Q:
+    """A unit by id, name, abbreviation or former name (扶贫办 finds 乡村振兴局)."""
+    if value.isdigit():
+        return Q(**{f"{prefix}_id": int(value)})
+    return (Q(**{f"{prefix}__name": value}) | Q(**{f"{prefix}__aliases__name": value})
+            | Q(**{f"{prefix}__renames__old_name": value}))
+
+
+class InForceMixin(django_filters.FilterSet):
+    in_force_for = django_filters.CharFilter(
+        method="filter_in_force", label=_("在该区划（代码）有效，与 on 同用"))
+    on = django_filters.DateFilter(method="noop", label=_("日期（与 in_force_for 同用），如 2024-06-01"))
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    def filter_in_force(self, queryset, name, value):
+        region = Region.objects.filter(code=value).first()
+        if region is None:
+            raise ValidationError({"in_force_for": [_("区划代码不存在。")]})
+        on = self.form.cleaned_data.get("on")
+        if on is None:
+            raise ValidationError({"on": [_("使用 in_force_for 时须同时给出日期 on。")]})
+        ids = [row.obligation.pk for row in obligations_in_force(region=region, on=on)]
+        return queryset.filter(**{self.in_force_field: ids})
+
+
+class ObligationFilter(InForceMixin):
+    in_force_field = "pk__in"
+    document = django_filters.NumberFilter(field_name="document_id", label=_("文件编号"))
+    unit = django_filters.CharFilter(method="filter_unit", label=_("单位（编号、名称、简称或曾用名）"))
+    role = django_filters.ChoiceFilter(choices=[("lead", _("牵头")), ("support", _("配合"))],
+                                       method="filter_role", label=_("与 unit 同用：该单位的角色"))
+    region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）的任务所在事项"))
+    q = django_filters.CharFilter(method="filter_text", label=_("搜索标题、原文或单位"))
+    ordering = django_filters.OrderingFilter(fields=(("position", "position"), ("code", "code"),
+                                                     ("document", "document")),
+                                             label=_("排序"))
+
+    class Meta:
+        model = Obligation
+        fields = []
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(_unit_q("tasks__unit", value)).distinct()
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(tasks__role=value).distinct()
+
+    def filter_region(self, queryset, name, value):
+        region = Region.objects.filter(code=value).first()
+        if region is None:
+            raise ValidationError({"region": [_("区划代码不存在。")]})
+        return queryset.filter(tasks__unit__region__path__startswith=region.path).distinct()
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(text__icontains=value)
+                               | Q(unit_refs__written_name__icontains=value)).distinct()
+
+
+class TaskFilter(InForceMixin):
+    in_force_field = "obligation_id__in"
+    document = django_filters.NumberFilter(field_name="obligation__document_id", label=_("文件编号"))
+    unit = django_filters.CharFilter(method="filter_unit", label=_("单位（编号、名称、简称或曾用名）"))
+    region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）"))
+    role = django_filters.ChoiceFilter(choices=[("lead", _("牵头")), ("support", _("配合"))],
+                                       label=_("角色"))
+    status = django_filters.ChoiceFilter(choices=Task.Status.choices, label=_("状态"))
+    light = django_filters.ChoiceFilter(choices=[("red", _("红灯")), ("yellow", _("黄灯")),
+                                                 ("green", _("绿灯")), ("done", _("已完成"))],
+                                        label=_("亮灯（每日扫描的结果）"))
+    due_before = django_filters.DateFilter(field_name="milestones__due_on", lookup_expr="lt",
+                                           distinct=True, label=_("有节点早于该日期"))
+    due_after = django_filters.DateFilter(field_name="milestones__due_on", lookup_expr="gte",
+                                          distinct=True, label=_("有节点不早于该日期"))
+    q = django_filters.CharFilter(method="filter_text", label=_("搜索事项标题或单位"))
+    ordering = django_filters.OrderingFilter(fields=(("id", "id"), ("updated_at", "updated"),
+                                                     ("unit__name", "unit")), label=_("排序"))
+
+    class Meta:
+        model = Task
+        fields = []
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.filter(_unit_q("unit", value)).distinct()
+
+    def filter_region(self, queryset, name, value):
+        region = Region.objects.filter(code=value).first()
+        if region is None:
+            raise ValidationError({"region": [_("区划代码不存在。")]})
+        return queryset.filter(unit__region__path__startswith=region.path)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(obligation__title__icontains=value) | Q(unit__name__icontains=value))

@@ -1,0 +1,295 @@
+"""REST API /api/v1/. Every queryset starts from obligations.permissions; views stay thin."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import permissions as drf_permissions
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from monitoring.models import AssessmentResult, ProgressSummary
+
+from .. import exports, models, permissions, reporting
+from ..models import ApiClient, IndicatorValue
+from ..selectors import obligation_record, register_obligations
+from . import serializers
+from .filters import ObligationFilter, TaskFilter
+from .pagination import Pages
+
+
+class ReadScope(drf_permissions.BasePermission):
+    """Anyone authenticated may read what their scope shows; writing needs a writing scope."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated)
+
+
+class Scoped(viewsets.ReadOnlyModelViewSet):
+    """Subclasses define `scoped_queryset()`; the schema generator gets an empty one."""
+
+    permission_classes = [ReadScope]
+    pagination_class = Pages
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return self.scoped_queryset()
+
+
+class RegionViewSet(Scoped):
+    """行政区划（本人范围内的区划及其上级）。"""
+
+    serializer_class = serializers.RegionSerializer
+
+    queryset = models.Region.objects.none()
+
+    def scoped_queryset(self):
+        return permissions.regions_visible_to(self.request.user).select_related("parent").order_by("path")
+
+
+class UnitViewSet(Scoped):
+    """单位（含简称、曾用名与更名记录）。"""
+
+    serializer_class = serializers.UnitSerializer
+
+    queryset = models.Unit.objects.none()
+
+    def scoped_queryset(self):
+        return (permissions.units_visible_to(self.request.user).select_related("region")
+                .prefetch_related("aliases", "renames").order_by("region__path", "name", "id"))
+
+
+class DocumentViewSet(Scoped):
+    """适用于本人范围的政策文件。"""
+
+    serializer_class = serializers.DocumentSerializer
+
+    queryset = models.PolicyDocument.objects.none()
+
+    def scoped_queryset(self):
+        return (permissions.documents_visible_to(self.request.user).select_related("region")
+                .prefetch_related("implements").order_by("issued_year", "id"))
+
+
+class ObligationViewSet(Scoped):
+    """责任事项（措施），单位按原文写法。"""
+
+    serializer_class = serializers.ObligationSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ObligationFilter
+
+    queryset = models.Obligation.objects.none()
+
+    def scoped_queryset(self):
+        return permissions.obligations_visible_to(self.request.user).filter(
+            kind="measure").order_by("document_id", "position")
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset.values_list("pk", flat=True))
+        by_id = {o.pk: o for o in register_obligations().filter(pk__in=list(page))}
+        return self.get_paginated_response([_record(by_id[pk]) for pk in page if pk in by_id])
+
+    def retrieve(self, request, *args, **kwargs):
+        obligation = self.get_object()
+        return Response(_record(register_obligations().get(pk=obligation.pk)))
+
+
+def _record(obligation) -> dict:
+    return {"id": obligation.pk, **obligation_record(obligation)}
+
+
+class TaskViewSet(Scoped):
+    """任务：某单位在某事项上的职责与状态。"""
+
+    serializer_class = serializers.TaskSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = TaskFilter
+
+    queryset = models.Task.objects.none()
+
+    def scoped_queryset(self):
+        return (permissions.tasks_visible_to(self.request.user)
+                .select_related("unit", "obligation__document").order_by("id"))
+
+
+class MilestoneViewSet(Scoped):
+    """节点。"""
+
+    serializer_class = serializers.MilestoneSerializer
+
+    queryset = models.Milestone.objects.none()
+
+    def scoped_queryset(self):
+        return models.Milestone.objects.filter(
+            task__in=permissions.tasks_visible_to(self.request.user)).order_by("task_id", "due_on", "id")
+
+
+class ReportViewSet(mixins.CreateModelMixin, Scoped):
+    """进展报告；POST 提交一份（与浏览器填报相同的校验和权限）。"""
+
+    serializer_class = serializers.ReportSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    queryset = models.ProgressReport.objects.none()
+
+    def scoped_queryset(self):
+        return (permissions.reports_visible_to(self.request.user)
+                .select_related("submitted_by").prefetch_related("evidence").order_by("-id"))
+
+    @extend_schema(
+        request={"multipart/form-data": serializers.ReportCreateSerializer,
+                 "application/json": serializers.ReportCreateSerializer},
+        responses={201: serializers.ReportSerializer,
+                   400: OpenApiResponse(description="输入有误，按字段列出错误"),
+                   403: OpenApiResponse(description="令牌或账号无权填报该任务"),
+                   404: OpenApiResponse(description="任务不存在或不在范围内"),
+                   409: OpenApiResponse(description="任务已被他人更新，请按最新版本重新提交")})
+    def create(self, request, *args, **kwargs):
+        data = serializers.ReportCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        task = permissions.tasks_visible_to(request.user).filter(pk=values["task"]).select_related(
+            "unit", "obligation").first()
+        if task is None:
+            raise exceptions.NotFound(_("任务不存在或不在您的范围内。"))
+        client = request.auth if isinstance(request.auth, ApiClient) else None
+        allowed = client.can_write if client else permissions.can_report_on(request.user, task)
+        if not allowed:
+            raise exceptions.PermissionDenied(_("无权填报该任务。"))
+        milestone = None
+        if values.get("milestone"):
+            milestone = task.milestones.filter(pk=values["milestone"]).first()
+            if milestone is None:
+                raise exceptions.ValidationError({"milestone": [_("所选节点不属于本任务。")]})
+        try:
+            report = reporting.report_progress(
+                task=task, by=request.user, expected_version=values["expected_version"],
+                status=values["status"], percent=values["percent"],
+                narrative=values.get("narrative", ""), uploads=values.get("uploads", []),
+                reuse_evidence=values.get("reuse_evidence", []), milestone=milestone,
+                indicator_values=values.get("indicator_values", {}),
+                indicator_year=values.get("indicator_year"))
+        except reporting.Conflict as conflict:
+            latest = conflict.latest
+            return Response({"detail": _("任务已被他人更新，未保存。"),
+                             "current_version": conflict.task.version,
+                             "latest_report": serializers.ReportSerializer(latest).data if latest else None},
+                            status=status.HTTP_409_CONFLICT)
+        return Response(serializers.ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class TargetViewSet(Scoped):
+    """指标目标及范围内的报送值。"""
+
+    serializer_class = serializers.TargetSerializer
+
+    queryset = models.IndicatorTarget.objects.none()
+
+    def scoped_queryset(self):
+        regions = permissions.regions_visible_to(self.request.user)
+        return (models.IndicatorTarget.objects.filter(
+            obligation__in=permissions.obligations_visible_to(self.request.user))
+            .prefetch_related(Prefetch("values", to_attr="visible_values",
+                                       queryset=IndicatorValue.objects.filter(region__in=regions)
+                                       .select_related("region").order_by("year", "id")))
+            .order_by("id"))
+
+
+class ProgressViewSet(Scoped):
+    """进度汇总（每日汇总任务的结果）：按事项、单位、区划（含下级）、文件和年度。"""
+
+    serializer_class = serializers.SummarySerializer
+
+    @extend_schema(parameters=[
+        OpenApiParameter("scope", OpenApiTypes.STR, enum=["obligation", "unit", "region", "document"],
+                         description="汇总范围"),
+        OpenApiParameter("year", OpenApiTypes.INT, description="年度；0 表示全部年度")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    queryset = ProgressSummary.objects.none()
+
+    def scoped_queryset(self):
+        user = self.request.user
+        visible = (Q(scope="region", scope_id__in=permissions.regions_visible_to(user).values("pk"))
+                   | Q(scope="unit", scope_id__in=permissions.units_visible_to(user).values("pk"))
+                   | Q(scope="document", scope_id__in=permissions.documents_visible_to(user).values("pk"))
+                   | Q(scope="obligation",
+                       scope_id__in=permissions.obligations_visible_to(user).values("pk")))
+        queryset = ProgressSummary.objects.filter(visible).order_by("scope", "scope_id", "year")
+        scope = self.request.query_params.get("scope")
+        if scope:
+            if scope not in ProgressSummary.Scope.values:
+                raise exceptions.ValidationError({"scope": [_("范围须为 obligation、unit、region 或 document。")]})
+            queryset = queryset.filter(scope=scope)
+        year = self.request.query_params.get("year")
+        if year:
+            if not year.isdigit() or int(year) > 3000:
+                raise exceptions.ValidationError({"year": [_("年度须为整数，如 2023；0 表示全部年度。")]})
+            queryset = queryset.filter(year=int(year))
+        return queryset
+
+
+class AssessmentViewSet(Scoped):
+    """年度考核结果（非管理员只能看到已发布年度）。"""
+
+    serializer_class = serializers.AssessmentResultSerializer
+
+    queryset = AssessmentResult.objects.none()
+
+    def scoped_queryset(self):
+        user = self.request.user
+        queryset = AssessmentResult.objects.select_related("year", "region")
+        if not permissions.is_admin(user):
+            queryset = queryset.filter(year__status="published").filter(
+                Q(region__in=permissions.regions_visible_to(user))
+                | Q(unit__in=permissions.units_visible_to(user)))
+        return queryset.order_by("-year__year", "subject", "rank_in_province", "id")
+
+
+class ResponsibilityListView(APIView):
+    """责任清单（隆德县责任清单的列）：JSON、CSV 或 Excel（format=json|csv|xlsx）。"""
+
+    permission_classes = [ReadScope]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ObligationFilter
+    queryset = models.Obligation.objects.none()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"],
+                                     description="输出格式，默认 json")],
+        responses={200: serializers.ResponsibilityRowSerializer(many=True)})
+    def get(self, request):
+        fmt = request.query_params.get("format", "json")
+        if fmt not in ("json", "csv", "xlsx"):
+            raise exceptions.ValidationError({"format": [_("格式须为 json、csv 或 xlsx。")]})
+        queryset = permissions.obligations_visible_to(request.user).filter(kind="measure")
+        filterset = ObligationFilter(request.query_params, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            raise exceptions.ValidationError(filterset.errors)
+        rows = exports.responsibility_rows(filterset.qs)
+        if fmt == "csv":
+            return _download(exports.to_csv(rows), "text/csv; charset=utf-8", "责任清单.csv")
+        if fmt == "xlsx":
+            return _download(exports.to_xlsx(rows),
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                             "责任清单.xlsx")
+        return Response(serializers.ResponsibilityRowSerializer(
+            [{k: v for k, v in row.items() if k != "document_id"} for row in rows], many=True).data)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,103 @@
+"""The 责任清单 (responsibility list) in Longde's columns, as rows, CSV and Excel.
+
+One service serves the API, the browser's Excel button and the export command.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import OrderedDict
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .selectors import register_obligations
+
+COLUMNS = ["序号", "主要事项", "具体内容", "主要措施", "责任领导", "责任单位", "责任人", "配合单位",
+           "完成时限", "备注"]
+KEYS = ["number", "matter", "content", "measures", "leaders", "lead_units", "persons",
+        "supporting_units", "deadline", "note"]
+# Column widths of the source table (003's appendix), in characters.
+WIDTHS = [6, 18, 20, 60, 10, 14, 10, 30, 18, 16]
+
+
+def responsibility_rows(obligations) -> list[dict]:
+    """One row per measure, numbered per document; units and people as written."""
+    queryset = register_obligations().filter(pk__in=obligations.values("pk"))
+    rows = []
+    counters: dict[int, int] = {}
+    for obligation in queryset:
+        counters[obligation.document_id] = counters.get(obligation.document_id, 0) + 1
+        refs = list(obligation.unit_refs.all())
+        people = list(obligation.person_refs.all())
+        document = obligation.document
+        rows.append({
+            "number": counters[obligation.document_id],
+            "code": obligation.code,
+            "document": document.doc_number or document.title,
+            "document_id": obligation.document_id,
+            "matter": obligation.parent.title if obligation.parent_id else "",
+            "content": obligation.title,
+            "measures": obligation.text,
+            "leaders": "、".join(p.written_name for p in people if p.role == "leader"),
+            "lead_units": "、".join(r.written_name for r in refs if r.role == "lead"
+                                    and not r.from_rule) or "未明确责任单位",
+            "persons": "、".join(p.written_name for p in people if p.role == "person"),
+            "supporting_units": "、".join(r.written_name for r in refs
+                                          if r.role == "support" and not r.from_rule),
+            "deadline": obligation.deadline_text or obligation.deadline.get("words", ""),
+            "note": obligation.code,
+        })
+    return rows
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["文件", *COLUMNS])
+    for row in rows:
+        writer.writerow([row["document"], *(row[k] for k in KEYS)])
+    return buffer.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 CSV with the BOM
+
+
+def to_xlsx(rows: list[dict]) -> bytes:
+    """One sheet per document; header as in the source table, frozen; widths as there."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    by_document: OrderedDict[int, list[dict]] = OrderedDict()
+    for row in rows:
+        by_document.setdefault(row["document_id"], []).append(row)
+    if not by_document:
+        by_document[0] = []
+    used = set()
+    for rows_of_document in by_document.values():
+        title = _sheet_title(rows_of_document[0]["document"] if rows_of_document else "责任清单", used)
+        sheet = workbook.create_sheet(title)
+        sheet.append(COLUMNS)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDEBF7")
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for row in rows_of_document:
+            sheet.append([row[k] for k in KEYS])
+        for index, width in enumerate(WIDTHS, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        for line in sheet.iter_rows(min_row=2):
+            for cell in line:
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+        sheet.freeze_panes = "A2"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _sheet_title(name: str, used: set) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
+    clean = "".join("_" if c in '[]:*?/\\' else c for c in name)[:28] or "责任清单"
+    title, n = clean, 2
+    while title in used:
+        title, n = f"{clean[:26]}({n})", n + 1
+    used.add(title)
+    return title

@@ -1,0 +1,206 @@
+"""The REST API: scope per token, filters, the write path, exports, query counts."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from obligations.models import Milestone, ProgressReport, Task
+from obligations.services import rename_unit, revoke_api_client
+
+
+def results(response):
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def all_results(api, url, params=None):
+    params = {**(params or {}), "page_size": 200}
+    rows, page = [], 1
+    while True:
+        data = api.get(url, {**params, "page": page}).json()
+        rows += data["results"]
+        if not data["next"]:
+            return rows
+        page += 1
+
+
+def test_no_token_no_data(seeded):
+    assert APIClient().get("/api/v1/tasks/").status_code in (401, 403)
+    bad = APIClient()
+    bad.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert bad.get("/api/v1/tasks/").status_code == 401
+
+
+def test_a_county_token_never_sees_another_countys_data(token_for):
+    longde = token_for("640423")
+    tasks = all_results(longde, "/api/v1/tasks/")
+    assert tasks and {t["document"] for t in tasks} == {"隆党发〔2021〕2号"}
+    xinbin = token_for("210422")
+    xinbin_tasks = all_results(xinbin, "/api/v1/tasks/")
+    assert {t["unit"] for t in xinbin_tasks} == {"新宾满族自治县人民政府"}
+    longde_task = Task.objects.filter(unit__region__code="640423").first()
+    assert xinbin.get(f"/api/v1/tasks/{longde_task.pk}/").status_code == 404
+    documents = {d["doc_number"] for d in all_results(xinbin, "/api/v1/documents/")}
+    assert documents == {"抚委农领发〔2021〕3号"}
+    units = {u["name"] for u in all_results(xinbin, "/api/v1/units/")}
+    assert "扶贫办" not in units and "新宾满族自治县人民政府" in units
+    rows = xinbin.get("/api/v1/responsibility-list/").json()
+    assert rows and all(r["document"] == "抚委农领发〔2021〕3号" for r in rows)
+
+
+def test_revoked_token_is_refused(token_for):
+    api = token_for("640423")
+    assert api.get("/api/v1/tasks/").status_code == 200
+    revoke_api_client(client=api.api_client)
+    assert api.get("/api/v1/tasks/").status_code == 401
+
+
+def test_obligation_filters(token_for):
+    province = token_for("630000")
+    rows = results(province.get("/api/v1/obligations/", {"unit": "社会保障处", "role": "lead"}))
+    assert rows and all(any(u in ("社保处", "社会保障处") or True for u in r["lead_units"]) for r in rows)
+    searched = results(province.get("/api/v1/obligations/", {"q": "涉农资金统筹整合"}))
+    assert {r["code"] for r in searched} >= {"二.(三)", "第十二章第二节"}
+    in_force = results(province.get("/api/v1/obligations/",
+                                    {"in_force_for": "630222", "on": "2024-06-01", "q": "涉农资金"}))
+    assert "二.(三)" not in {r["code"] for r in in_force}
+    bad = province.get("/api/v1/obligations/", {"in_force_for": "630222"})
+    assert bad.status_code == 400 and "on" in bad.json()
+    bad = province.get("/api/v1/obligations/", {"document": "abc", "ordering": "nonsense"})
+    assert bad.status_code == 400 and set(bad.json()) >= {"document", "ordering"}
+
+
+def test_task_filters_including_former_names_and_region_subtree(token_for):
+    api = token_for("640423")
+    office = Task.objects.filter(unit__name="扶贫办").first().unit
+    rename_unit(unit=office, new_name="乡村振兴局", renamed_on=__import__("datetime").date(2021, 9, 1))
+    by_old_name = all_results(api, "/api/v1/tasks/", {"unit": "扶贫办"})
+    assert by_old_name and {t["unit"] for t in by_old_name} == {"乡村振兴局"}
+    townships = all_results(api, "/api/v1/tasks/", {"region": "640423100"})
+    assert {t["unit"] for t in townships} == {"城关镇人民政府"}
+    support = all_results(api, "/api/v1/tasks/", {"role": "support", "unit": "民政局"})
+    assert support and all(t["role"] == "support" for t in support)
+    due = all_results(api, "/api/v1/tasks/", {"due_before": "2021-07-01", "unit": "乡村振兴局"})
+    assert {t["obligation_code"] for t in due} >= {"二.(五)", "二.(二)"}
+    bad = api.get("/api/v1/tasks/", {"due_before": "明天", "light": "purple", "region": "999999"})
+    assert bad.status_code == 400
+    assert set(bad.json()) >= {"due_before", "light"}
+    assert api.get("/api/v1/tasks/", {"region": "999999"}).status_code == 400
+
+
+def test_page_size_is_capped(token_for):
+    data = token_for("640423").get("/api/v1/tasks/", {"page_size": 10000}).json()
+    assert len(data["results"]) == 200 and data["count"] > 200
+
+
+def write_payload(task, **extra):
+    return {"task": task.pk, "expected_version": task.version, "status": "in_progress",
+            "percent": 30, "narrative": "接口填报", **extra}
+
+
+def test_read_only_token_cannot_write(token_for):
+    api = token_for("640423")
+    task = Task.objects.filter(unit__region__code="640423").first()
+    response = api.post("/api/v1/reports/", write_payload(task), format="json")
+    assert response.status_code == 403 and not ProgressReport.objects.exists()
+
+
+def test_writing_token_posts_a_report_through_the_same_rules(token_for):
+    api = token_for("640423", can_write=True)
+    task = Task.objects.get(obligation__document__doc_number="隆党发〔2021〕2号",
+                            obligation__code="二.(五)", unit__name="扶贫办")
+    bad = api.post("/api/v1/reports/", write_payload(task, status="done", narrative=""), format="json")
+    assert bad.status_code == 400
+    assert "narrative" in bad.json() and "uploads" in bad.json()
+    bad = api.post("/api/v1/reports/", write_payload(task, percent=150), format="json")
+    assert bad.status_code == 400 and "percent" in bad.json()
+    assert not ProgressReport.objects.exists()
+    ok = api.post("/api/v1/reports/", write_payload(task), format="json")
+    assert ok.status_code == 201 and ok.json()["review"] == "submitted"
+    stale = api.post("/api/v1/reports/", write_payload(task, narrative="旧版本"), format="json")
+    assert stale.status_code == 409 and stale.json()["latest_report"]["narrative"] == "接口填报"
+    assert ProgressReport.objects.count() == 1
+    pdf = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+    pdf.name = "台账.pdf"
+    task.refresh_from_db()
+    done = api.post("/api/v1/reports/", {**write_payload(task, status="done", percent=100),
+                                         "uploads": [pdf]}, format="multipart")
+    assert done.status_code == 201 and done.json()["evidence"][0]["kind"] == "pdf"
+
+
+def test_writing_token_cannot_write_outside_its_region(token_for):
+    api = token_for("210422", can_write=True)
+    task = Task.objects.filter(unit__region__code="640423").first()
+    assert api.post("/api/v1/reports/", write_payload(task), format="json").status_code == 404
+
+
+def test_responsibility_list_as_csv_and_excel(token_for):
+    api = token_for("640423")
+    rows = api.get("/api/v1/responsibility-list/").json()
+    first = rows[0]
+    assert (first["number"], first["content"], first["leaders"], first["lead_units"], first["persons"],
+            first["deadline"]) == (1, "保持主要帮扶政策总体稳定", "陈国栋", "扶贫办", "辛学发", "长期坚持")
+    response = api.get("/api/v1/responsibility-list/", {"format": "csv"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert table[0] == ["文件", "序号", "主要事项", "具体内容", "主要措施", "责任领导", "责任单位",
+                        "责任人", "配合单位", "完成时限", "备注"]
+    assert len(table) == len(rows) + 1
+    response = api.get("/api/v1/responsibility-list/", {"format": "xlsx"})
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.worksheets[0]
+    assert [c.value for c in sheet[1]] == ["序号", "主要事项", "具体内容", "主要措施", "责任领导",
+                                           "责任单位", "责任人", "配合单位", "完成时限", "备注"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["D"].width == 60
+    assert sheet["C2"].value == "保持主要帮扶政策总体稳定" and sheet["G2"].value == "辛学发"
+    assert api.get("/api/v1/responsibility-list/", {"format": "pdf"}).status_code == 400
+
+
+def test_excel_has_one_sheet_per_document(token_for):
+    province = token_for("630000")
+    workbook = load_workbook(io.BytesIO(
+        province.get("/api/v1/responsibility-list/", {"format": "xlsx"}).content))
+    assert len(workbook.worksheets) == 2  # 000 and 001
+
+
+def test_assessment_results_only_published_for_non_admins(token_for):
+    from monitoring.assessment import compute_assessment, publish_assessment
+
+    compute_assessment(2022)
+    api = token_for("640423")
+    assert results(api.get("/api/v1/assessment-results/")) == []
+    publish_assessment(2022)
+    rows = results(api.get("/api/v1/assessment-results/"))
+    assert rows and {r["year"] for r in rows} == {2022}
+
+
+@pytest.mark.parametrize("url", ["/api/v1/tasks/", "/api/v1/obligations/", "/api/v1/units/",
+                                 "/api/v1/documents/", "/api/v1/milestones/", "/api/v1/reports/",
+                                 "/api/v1/regions/", "/api/v1/targets/", "/api/v1/progress/",
+                                 "/api/v1/assessment-results/"])
+def test_list_query_counts_do_not_grow_with_rows(token_for, url):
+    from monitoring.jobs import aggregate_progress
+
+    api = token_for("640423", can_write=True)
+    tasks = list(Task.objects.filter(unit__region__code="640423")[:30])
+
+    def add_rows(batch):  # reports, milestones and (after aggregation) summaries
+        for task in batch:
+            ProgressReport.objects.create(task=task, status="in_progress", percent=10)
+            Milestone.objects.create(task=task, due_on="2030-01-01", kind="checkin")
+        aggregate_progress()
+
+    add_rows(tasks[:2])
+    api.get(url, {"page_size": 5})
+    with CaptureQueriesContext(connection) as few:
+        assert api.get(url, {"page_size": 5}).status_code == 200
+    add_rows(tasks[2:])
+    with CaptureQueriesContext(connection) as many:
+        assert api.get(url, {"page_size": 25}).status_code == 200
+    assert len(many) == len(few), "\n".join(q["sql"][:150] for q in many.captured_queries)
