@@ -4,6 +4,7 @@ from rest_framework.test import APIClient
 from obligations.models import Region
 from obligations.services import create_api_client
 
+
 @pytest.fixture
 def token_for(seeded):
     """token_for("640423", can_write=False) → an APIClient authenticated by a fresh token."""
