@@ -45,6 +45,7 @@ def main(argv=None) -> int:
     parser.add_argument("--counties-per-city", type=int, default=6)
     parser.add_argument("--obligations-per-county", type=int, default=500)
     parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=200, help="接口基准的请求次数")
     args = parser.parse_args(argv)
 
     print("准备基准数据库……", file=sys.stderr)
@@ -55,6 +56,7 @@ def main(argv=None) -> int:
         size = {"cities": args.cities, "counties_per_city": args.counties_per_city,
                 "obligations_per_county": args.obligations_per_county, "years": args.years}
         rows += jobs.run(size=size, repeat=max(1, args.repeat // 2), timed=timed)
+        rows += jobs.api(repeat_requests=args.requests, timed=timed)
     finally:
         teardown_databases(config, verbosity=0)
     print()

@@ -59,3 +59,33 @@ def run(*, size: dict, repeat: int, timed) -> list[tuple]:
         ("年度考核（2023年）", label, assessment, bare,
          f"目标 <30 秒；进程峰值内存 {assessment_peak:.0f} MB"),
     ]
+
+
+def api(*, repeat_requests: int, timed) -> list[tuple]:
+    """GET /api/v1/obligations/?page_size=100 and one county's Excel responsibility list, on the
+    synthetic province, through the full Django stack (test client, token authentication)."""
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    from obligations.models import Region
+    from obligations.services import create_api_client
+
+    county = Region.objects.filter(level="county", name__startswith="合成市").order_by("code").first()
+    _client, key = create_api_client(name="bench", region=county, can_write=False)
+    http = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    rows = []
+    with override_settings(REST_FRAMEWORK={**__import__("django.conf").conf.settings.REST_FRAMEWORK,
+                                           "DEFAULT_THROTTLE_CLASSES": []}):
+        for label, params in (("GET /api/v1/obligations/?page_size=100", {"page_size": 100}),
+                              ("一个县的责任清单 Excel", {"format": "xlsx"})):
+            url = "/api/v1/obligations/" if "page_size" in params else "/api/v1/responsibility-list/"
+
+            def fetch(url=url, params=params):
+                response = http.get(url, params)
+                assert response.status_code == 200, response.content[:200]
+
+            samples = timed(fetch, repeat=repeat_requests)
+            baseline = timed(lambda: http.get("/api/v1/regions/", {"page_size": 1}), repeat=50)
+            rows.append((label, f"{repeat_requests}次请求", samples, baseline,
+                         "基线：同一令牌 GET /api/v1/regions/?page_size=1（认证+序列化的最小开销）"))
+    return rows

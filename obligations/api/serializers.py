@@ -22,7 +22,7 @@ class DescribedSerializer(serializers.ModelSerializer):
 
 
 class RegionSerializer(DescribedSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True,
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
                                           help_text=_("上级区划代码"))
 
     class Meta:
@@ -54,7 +54,7 @@ class UnitSerializer(DescribedSerializer):
 
 
 class DocumentSerializer(DescribedSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True,
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
                                           help_text=_("适用区划代码"))
     implements = serializers.SlugRelatedField(slug_field="doc_number", many=True, read_only=True,
                                               help_text=_("贯彻落实的文件文号"))

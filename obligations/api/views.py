@@ -267,7 +267,13 @@ class ResponsibilityListView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"],
                                      description="输出格式，默认 json")],
-        responses={200: serializers.ResponsibilityRowSerializer(many=True)})
+        responses={
+            (200, "application/json"): serializers.ResponsibilityRowSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+                OpenApiTypes.BINARY,
+            400: OpenApiResponse(description="筛选条件或格式有误，按字段列出错误"),
+        })
     def get(self, request):
         fmt = request.query_params.get("format", "json")
         if fmt not in ("json", "csv", "xlsx"):

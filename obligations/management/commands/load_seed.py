@@ -19,5 +19,10 @@ class Command(BaseCommand):
                     f"已载入 {len(documents)} 份文件、{measures} 项措施、{Task.objects.count()} 个任务。"
                 )
             )
+        if documents is not None:
+            from django.db import connection
+
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics for the planner after a bulk load
         if getattr(settings, "DEMO_ACCOUNTS", False):
             create_demo_accounts()

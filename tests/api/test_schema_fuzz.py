@@ -1,0 +1,46 @@
+"""Schemathesis against the live OpenAPI schema: every operation, a bounded number of generated
+requests each, with a token that may read and write. No response may be a 5xx, and every
+documented response must match its schema."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from config.wsgi import application
+from obligations.models import Region
+from obligations.services import create_api_client
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+
+
+@pytest.fixture
+def keep_test_connection():
+    """Called as a WSGI app, Django closes the database connection after each request; the
+    test's transaction lives on that connection. Django's own test client does the same."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def token_headers(seeded, keep_test_connection):
+    _client, key = create_api_client(name="fuzz", region=Region.objects.get(code="640423"),
+                                     can_write=True)
+    return {"Authorization": f"Token {key}"}
+
+
+@schema.parametrize()
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.filter_too_much])
+def test_api_never_errors_and_matches_its_schema(case, token_headers):
+    case.call_and_validate(headers=token_headers,
+                           checks=[not_a_server_error, response_schema_conformance,
+                                   content_type_conformance])
