@@ -31,5 +31,6 @@ def seeded(db):
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("ANALYZE obligations_task, obligations_milestone, obligations_unit, "
+                           "obligations_region, obligations_membership, obligations_obligation")
     return {d.doc_number or d.title: d for d in documents}
