@@ -1,10 +1,6 @@
 """The infrastructure the domain code relies on: PostgreSQL, Redis, Celery, Chinese admin."""
 
-import os
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -13,8 +9,7 @@ from django.db import connection
 
 from config.celery import app as celery_app
 from config.celery import ping
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from tests.workers import celery_worker
 
 
 @pytest.mark.django_db
@@ -57,33 +52,9 @@ def test_root_asks_anonymous_users_to_log_in(client):
 
 @pytest.fixture
 def celery_worker_queue():
-    """A real Celery worker process on the real Redis broker, consuming a private queue.
-
-    The private queue keeps a `make run` worker on the same Redis from taking the task.
-    The worker inherits DATABASE_URL / REDIS_URL, which the test settings exported.
-    """
-    queue = f"test-infra-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--queues", queue, "--loglevel=WARNING", "--without-heartbeat",
-         "--without-mingle", "--without-gossip"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
+    """The worker inherits DATABASE_URL / REDIS_URL, which the test settings exported."""
+    with celery_worker() as queue:
         yield queue
-    finally:
-        worker.terminate()
-        try:
-            output, _ = worker.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            output, _ = worker.communicate()
-        print(output.decode(errors="replace"))
 
 
 def test_celery_task_runs_on_a_real_worker(celery_worker_queue):

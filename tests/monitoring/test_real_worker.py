@@ -1,12 +1,7 @@
 """The sweep and the aggregation through a real Celery worker on the real Redis broker."""
 
 import datetime
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,8 +9,7 @@ from django.db import connection
 from monitoring import tasks
 from monitoring.models import JobRun, ProgressSummary
 from obligations.models import Milestone
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.workers import celery_worker
 
 
 @pytest.fixture
@@ -24,24 +18,8 @@ def worker(transactional_db):
     settings = connection.settings_dict
     url = (f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:"
            f"{settings['PORT']}/{settings['NAME']}")
-    queue = f"test-jobs-{uuid.uuid4().hex[:12]}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--queues",
-         queue, "--loglevel=WARNING", "--without-heartbeat", "--without-mingle",
-         "--without-gossip"],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
-                       "DATABASE_URL": url},
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
+    with celery_worker(DATABASE_URL=url) as queue:
         yield queue
-    finally:
-        process.terminate()
-        try:
-            output, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            output, _ = process.communicate()
-        print(output.decode(errors="replace"))
 
 
 def test_sweep_and_aggregation_run_on_a_worker(world, worker):
