@@ -103,13 +103,19 @@ def reports_visible_to(user) -> QuerySet[ProgressReport]:
     return ProgressReport.objects.filter(task__in=tasks_visible_to(user))
 
 
+def evidence_visible_to(user):
+    """Files of the user's own units, and files backing reports the user may see."""
+    from .models import Evidence
+
+    if not user.is_authenticated:
+        return Evidence.objects.none()
+    own_units = Membership.objects.filter(user=user, unit__isnull=False).values("unit")
+    return Evidence.objects.filter(
+        Q(unit__in=own_units) | Q(reports__in=reports_visible_to(user))).distinct()
+
+
 def can_review(user) -> bool:
     return bool(roles(user) & {SUPERVISOR, ADMIN})
-
-
-def task_filter_for_units(user) -> Q:
-    """Tasks of the user's own units (for "我的任务" of an official)."""
-    return Q(unit__memberships__user=user)
 
 
 def _membership_regions(user) -> list[tuple[str, str]]:

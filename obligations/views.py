@@ -247,11 +247,8 @@ def notifications(request):
 @login_required
 def evidence(request, pk):
     """A file, to those who may see a report it backs or who belong to its unit."""
-    visible_reports = permissions.reports_visible_to(request.user)
-    allowed = Evidence.objects.filter(
-        Q(reports__in=visible_reports) | Q(unit__memberships__user=request.user)).distinct()
     try:
-        item = allowed.get(pk=pk)
+        item = permissions.evidence_visible_to(request.user).get(pk=pk)
     except (Evidence.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
