@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import models, services
@@ -116,7 +116,7 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(_measures=Count("obligations", filter=models.Q(obligations__kind="measure")))
+            .annotate(_measures=Count("obligations", filter=Q(obligations__kind="measure")))
         )
 
     @admin.display(description=_("措施数"), ordering="_measures")
