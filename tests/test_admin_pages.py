@@ -11,13 +11,13 @@ MODELS = [model for model in admin.site._registry]
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: f"{m._meta.app_label}.{m._meta.model_name}")
 def test_changelist_and_add_pages_render(client, seeded, model):
     client.force_login(get_user_model().objects.get(username="admin"))
-    info = (model._meta.app_label, model._meta.model_name)
-    changelist = client.get(reverse("admin:%s_%s_changelist" % info))
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    changelist = client.get(reverse(f"{prefix}_changelist"))
     assert changelist.status_code == 200
     assert "选择" in changelist.content.decode() or "增加" in changelist.content.decode()
     obj = model.objects.first()
     if obj is not None:
-        change = client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+        change = client.get(reverse(f"{prefix}_change", args=[obj.pk]))
         assert change.status_code == 200
-    add = client.get(reverse("admin:%s_%s_add" % info))
+    add = client.get(reverse(f"{prefix}_add"))
     assert add.status_code in (200, 403)

@@ -1,0 +1,26 @@
+"""Every page of the navigation, as every demo account: renders in Chinese or is refused."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from obligations import permissions
+
+ACCOUNTS = ["longde_fupin", "longde_minzheng", "xinbin", "longde_nongban", "longde_leader", "admin"]
+
+
+@pytest.mark.parametrize("username", ACCOUNTS)
+def test_each_demo_account_walks_its_pages(client, seeded, username):
+    user = get_user_model().objects.get(username=username)
+    client.force_login(user)
+    tasks = client.get("/tasks/")
+    assert tasks.status_code == 200 and "过渡期责任落实系统" in tasks.content.decode()
+    assert client.get("/notifications/").status_code == 200
+    review = client.get("/review/")
+    assert review.status_code == (200 if permissions.can_review(user) else 403)
+    assert "审核" in review.content.decode() or "权限" in review.content.decode()
+    first = tasks.context["page"].object_list[0]
+    detail = client.get(f"/tasks/{first.pk}/")
+    assert detail.status_code == 200 and first.obligation.title in detail.content.decode()
+    report = client.get(f"/tasks/{first.pk}/report/")
+    assert report.status_code == (200 if permissions.can_report_on(user, first) else 403)
+    assert client.get("/api/v1/tasks/").status_code == 200
