@@ -74,9 +74,11 @@ _SCOPES = {
     "obligation": ("f.obligation_id", "summary_facts f"),
     "unit": ("f.unit_id", "summary_facts f"),
     "document": ("f.document_id", "summary_facts f"),
-    # Each region counts the tasks of its whole subtree.
-    "region": ("anc.id", "summary_facts f JOIN obligations_region anc "
-                         "ON f.region_path LIKE anc.path || '%%'"),
+    # Each region counts the tasks of its whole subtree: the codes in a task's region path are
+    # its ancestors, joined by code (a hash join, not a LIKE per region and row).
+    "region": ("anc.id", "summary_facts f CROSS JOIN LATERAL "
+                         "unnest(string_to_array(rtrim(f.region_path, '/'), '/')) AS ancestor(code) "
+                         "JOIN obligations_region anc ON anc.code = ancestor.code"),
 }
 
 # Targets of the obligations in scope, and those attained by a value reported in the
@@ -119,8 +121,6 @@ def rebuild_summaries(*, today: datetime.date) -> dict:
         cursor.execute("ANALYZE summary_facts")
         cursor.execute("DELETE FROM monitoring_progresssummary")
         for scope, (key, source) in _SCOPES.items():
-            # Regions roll up by a LIKE join on paths, which only a nested loop can do.
-            cursor.execute("SET LOCAL enable_nestloop = %s", ["on" if scope == "region" else "off"])
             cursor.execute(
                 f"INSERT INTO monitoring_progresssummary ({_COLUMNS}) "
                 f"SELECT %(scope)s, {key}, f.year, {_COUNTS} FROM {source} GROUP BY {key}, f.year",
