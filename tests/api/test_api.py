@@ -230,3 +230,30 @@ def test_excel_button_on_the_task_page_downloads_the_users_list(client, seeded):
     response = client.get("/api/v1/responsibility-list/", {"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     assert sheet.title.startswith("抚委农领发")
+
+
+@pytest.mark.parametrize("url", ["/api/v1/milestones/", "/api/v1/reports/", "/api/v1/targets/",
+                                 "/api/v1/progress/", "/api/v1/regions/"])
+def test_other_list_endpoints_stay_inside_the_tokens_region(token_for, url):
+    from monitoring.jobs import aggregate_progress
+    from obligations.models import Region, Unit
+
+    longde_task = Task.objects.filter(unit__region__code="640423").first()
+    ProgressReport.objects.create(task=longde_task, status="in_progress", percent=10)
+    aggregate_progress()
+    rows = all_results(token_for("210422"), url)
+    longde = Region.objects.get(code="640423")
+    longde_units = set(Unit.objects.filter(region__path__startswith=longde.path).values_list("pk", flat=True))
+    longde_tasks = set(Task.objects.filter(unit_id__in=longde_units).values_list("pk", flat=True))
+    for row in rows:
+        assert row.get("task") not in longde_tasks
+        assert row.get("code") not in {"640423", "640400", "640000"}
+        if row.get("scope") == "unit":
+            assert row["scope_id"] not in longde_units
+        if row.get("scope") == "region":
+            assert row["scope_id"] != longde.pk
+        if "obligation" in row and "name" in row:  # targets: only of documents covering 新宾县
+            from obligations.models import Obligation
+
+            region = Obligation.objects.get(pk=row["obligation"]).document.region.code
+            assert region in {"210000", "210400", "210422"}

@@ -371,3 +371,32 @@ def test_indicator_values_are_reported_with_the_form(client, people):
     assert (value.value, value.year, value.region.name) == (78.5, 2025, "隆德县")
     page = client.get(reverse("obligations:task", args=[task.pk])).content.decode()
     assert "2025年 隆德县：78.5%" in page and "未达标" in page
+
+
+def test_review_queue_and_inbox_query_counts_do_not_grow(client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from obligations.reporting import notify
+
+    codes = ["二.(一)", "二.(二)", "二.(三)", "二.(四)", "二.(五)", "三.(一)"]
+    submit(client, people, fupin_task(codes[0]))
+    notify(user=people["longde_nongban"], kind="reminder", title="提醒0")
+    supervisor = as_user(client, people, "longde_nongban")
+    supervisor.get(reverse("obligations:review"))
+    with CaptureQueriesContext(connection) as few_review:
+        supervisor.get(reverse("obligations:review"))
+    with CaptureQueriesContext(connection) as few_inbox:
+        supervisor.get(reverse("obligations:notifications"))
+    for index, code in enumerate(codes[1:], start=1):
+        submit(client, people, fupin_task(code))
+        notify(user=people["longde_nongban"], kind="reminder", title=f"提醒{index}")
+    supervisor = as_user(client, people, "longde_nongban")
+    supervisor.get(reverse("obligations:review"))
+    with CaptureQueriesContext(connection) as many_review:
+        response = supervisor.get(reverse("obligations:review"))
+    assert response.context["page"].paginator.count == len(codes)
+    with CaptureQueriesContext(connection) as many_inbox:
+        supervisor.get(reverse("obligations:notifications"))
+    assert len(many_review) == len(few_review)
+    assert len(many_inbox) == len(few_inbox)
