@@ -11,5 +11,6 @@ def navigation(request):
     return {
         "nav_roles": permissions.roles(user),
         "nav_can_review": permissions.can_review(user),
+        "nav_can_import": permissions.can_import_lists(user),
         "nav_unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
     }

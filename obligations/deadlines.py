@@ -192,3 +192,38 @@ def milestone_dates(
     elif kind in ("ongoing", "default"):
         dates += [(d, "checkin") for d in _period_ends(start, until, checkin)]
     return dates
+
+
+_FREQUENCY_CN = {"monthly": "每月", "quarterly": "每季度", "semiannual": "每半年", "annual": "每年"}
+
+
+def describe_deadline(spec: dict) -> str:
+    """How the system reads a spec, in the words of the register (shown in previews)."""
+
+    def cn(iso: str) -> str:
+        day = datetime.date.fromisoformat(iso)
+        return f"{day.year}年{day.month}月{day.day}日"
+
+    kind = spec.get("kind")
+    if kind == "one_off":
+        text = f"{cn(spec['date'])}前完成"
+    elif kind == "date_then_ongoing":
+        text = f"{cn(spec['date'])}前完成，此后长期坚持"
+    elif kind == "recurring" and spec.get("month"):
+        when = {"上旬": "上旬", "中旬": "中旬", "下旬": "下旬"}.get(spec.get("dekad", ""), "")
+        if not when:
+            when = f"{spec['day']}日" if spec.get("day") else "底"
+        text = f"每年{spec['month']}月{when}"
+    elif kind == "recurring":
+        text = _FREQUENCY_CN.get(spec.get("frequency", ""), "定期")
+    elif kind == "ongoing":
+        text = "长期坚持（按期调度）"
+    elif kind == "default":
+        text = "未写完成时限（按期调度）"
+    else:
+        return "无法识别"
+    if spec.get("until"):
+        text += f"，至{cn(spec['until'])}"
+    elif spec.get("bound") == "transition":
+        text += "，至过渡期结束"
+    return text

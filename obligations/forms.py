@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Evidence, Milestone, PolicyDocument, Task
+from .models import Evidence, Milestone, PolicyDocument, Region, Task
 
 LIGHTS = [("", _("全部")), ("red", _("红灯（逾期）")), ("yellow", _("黄灯（即将到期）")),
           ("green", _("绿灯（正常）")), ("done", _("已完成"))]
@@ -52,6 +52,15 @@ class TaskFilterForm(StyledForm):
                                       empty_label=_("全部文件"))
     due_before = forms.DateField(label=_("节点早于"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}))
+    # The dashboards link each figure to this list (monitoring/templates): a region with its
+    # subtree, a unit, the tasks waiting for review.
+    region = forms.RegexField(label=_("区划代码（含下级）"), required=False, regex=r"^\d{2,20}$",
+                              error_messages={"invalid": _("区划代码应为数字，如 640423。")})
+    unit = forms.IntegerField(label=_("单位编号"), required=False, min_value=1,
+                              error_messages={"invalid": _("单位编号应为正整数。"),
+                                              "min_value": _("单位编号应为正整数。")})
+    waiting = forms.ChoiceField(label=_("审核"), required=False,
+                                choices=[("", _("全部")), ("1", _("有待审核的报告"))])
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS)
 
     def __init__(self, *args, documents=None, **kwargs):
@@ -130,3 +139,51 @@ class ReturnForm(StyledForm):
     comment = forms.CharField(label=_("退回意见"), max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}),
                               error_messages={"required": _("退回须填写退回意见。")})
+
+
+class ListImportForm(StyledForm):
+    """An Excel 责任清单 and where it goes: an existing document, or a new one."""
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    file = forms.FileField(label=_("责任清单 Excel 文件（.xlsx）"))
+    document = forms.ModelChoiceField(
+        label=_("导入到文件"), queryset=PolicyDocument.objects.none(), required=False,
+        empty_label=_("按工作表名匹配文件（系统导出的清单）"),
+        help_text=_("县里自己的清单若不属于系统中已有的文件，请留空并在下面填写新文件的标题。"))
+    new_title = forms.CharField(label=_("新文件标题"), max_length=300, required=False)
+    new_doc_number = forms.CharField(label=_("新文件文号"), max_length=60, required=False)
+    new_region = forms.ModelChoiceField(label=_("新文件适用区划"), queryset=Region.objects.none(),
+                                        required=False)
+
+    def __init__(self, *args, documents, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].queryset = documents.order_by("issued_year", "id")
+        self.fields["new_region"].queryset = regions.order_by("path")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件（旧版 .xls 请先另存为 .xlsx）。"))
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("文件超过 10 MB。"))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        title = data.get("new_title", "").strip()
+        if data.get("document") and title:
+            self.add_error("new_title", _("已选择目标文件时不能再填写新文件；两者选其一。"))
+        if title and not data.get("new_region"):
+            self.add_error("new_region", _("请选择新文件适用的区划。"))
+        number = data.get("new_doc_number", "").strip()
+        if title and number and PolicyDocument.objects.filter(doc_number=number).exists():
+            self.add_error("new_doc_number", _("该文号的文件已在系统中，请在上面选择它。"))
+        return data
+
+    def new_document(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("new_title", "").strip():
+            return None
+        return {"title": data["new_title"].strip(), "doc_number": data["new_doc_number"].strip(),
+                "region": data["new_region"]}

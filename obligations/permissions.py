@@ -157,3 +157,106 @@ def obligations_visible_to(user):
     from .models import Obligation
 
     return Obligation.objects.filter(document__in=documents_visible_to(user))
+
+
+# Dashboards (issue 8): leaders, supervisors and administrators read them, each over their
+# region subtree only (never the ancestors regions_visible_to adds for context). Officials
+# work from their task list and do not get region-wide figures.
+DASHBOARD_ROLES = {SUPERVISOR, LEADER, ADMIN}
+
+
+def can_see_dashboards(user) -> bool:
+    return bool(roles(user) & DASHBOARD_ROLES)
+
+
+def _dashboard_paths(user) -> list[str]:
+    """Region paths at the top of the user's dashboards, nested ones dropped."""
+    paths = sorted(set(_paths(user, [SUPERVISOR, LEADER])))
+    return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+
+def dashboard_roots(user):
+    """The regions a user's dashboards start from: each province for an administrator."""
+    from .models import Region
+
+    if not can_see_dashboards(user):
+        return Region.objects.none()
+    if is_admin(user):
+        return Region.objects.filter(parent__isnull=True).order_by("path")
+    return Region.objects.filter(path__in=_dashboard_paths(user)).order_by("path")
+
+
+def dashboard_regions_visible_to(user):
+    """Regions a dashboard may show: the subtree of the user's dashboard roots."""
+    from .models import Region
+
+    if not can_see_dashboards(user):
+        return Region.objects.none()
+    if is_admin(user):
+        return Region.objects.all()
+    return Region.objects.filter(_under("path", _dashboard_paths(user)))
+
+
+def dashboard_units_visible_to(user):
+    from .models import Unit
+
+    if not can_see_dashboards(user):
+        return Unit.objects.none()
+    if is_admin(user):
+        return Unit.objects.all()
+    return Unit.objects.filter(_under("region__path", _dashboard_paths(user)))
+
+
+def dashboard_tasks_visible_to(user) -> QuerySet[Task]:
+    if not can_see_dashboards(user):
+        return Task.objects.none()
+    if is_admin(user):
+        return Task.objects.all()
+    return Task.objects.filter(_under("unit__region__path", _dashboard_paths(user)))
+
+
+def get_dashboard_region_for(user, code):
+    """The region, or 404 whether it does not exist or lies outside the user's subtree."""
+    from .models import Region
+
+    try:
+        return dashboard_regions_visible_to(user).select_related("parent").get(code=str(code))
+    except Region.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def get_dashboard_unit_for(user, unit_id):
+    from .models import Unit
+
+    try:
+        return dashboard_units_visible_to(user).select_related("region").get(pk=unit_id)
+    except (Unit.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def assessment_years_visible_to(user):
+    """Assessment years a user may read: all for an administrator, else only published ones.
+
+    The same rule as the API's assessment results (published results feed promotion
+    decisions; a draft is still being computed and checked).
+    """
+    from monitoring.models import AssessmentYear
+
+    if not user.is_authenticated:
+        return AssessmentYear.objects.none()
+    if is_admin(user):
+        return AssessmentYear.objects.all()
+    return AssessmentYear.objects.filter(status=AssessmentYear.Status.PUBLISHED)
+
+
+def can_import_lists(user) -> bool:
+    """Importing a 责任清单 rewrites the register: administrators only."""
+    return user.is_authenticated and is_admin(user)
+
+
+def list_imports_visible_to(user):
+    from .models import ListImport
+
+    if not can_import_lists(user):
+        return ListImport.objects.none()
+    return ListImport.objects.all()

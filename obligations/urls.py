@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "obligations"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("reports/<int:pk>/return/", views.return_, name="return"),
     path("notifications/", views.notifications, name="notifications"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
+    path("register/import/", import_views.upload, name="list_import"),
+    path("register/import/<int:pk>/", import_views.preview, name="list_import_preview"),
+    path("register/import/<int:pk>/confirm/", import_views.confirm, name="list_import_confirm"),
 ]
