@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import DocumentError
 from .table import COLUMNS, TableRow, header_map
@@ -67,18 +65,21 @@ def cell_text(value) -> str:
 
 
 def read_workbook(data: bytes, *, source_name: str = "") -> list[Sheet]:
+    # An upload is untrusted: a broken or foreign file can fail anywhere inside openpyxl
+    # (zip, XML, styles), while opening or while reading rows. Any such failure is the
+    # same answer to the user.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        try:
+            return [_read_sheet(ws.title, ws.iter_rows(values_only=True))
+                    for ws in workbook.worksheets]
+        finally:
+            workbook.close()
+    except Exception as error:  # noqa: BLE001
         raise DocumentError(
-            _("%(source)s 不是可读取的 Excel 工作簿（.xlsx）：%(error)s")
-            % {"source": source_name or _("上传的文件"), "error": error.__class__.__name__}
+            _("%(source)s 不是可读取的 Excel 工作簿（.xlsx）；请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。")
+            % {"source": source_name or _("上传的文件")}
         ) from error
-    try:
-        sheets = [_read_sheet(ws.title, ws.iter_rows(values_only=True)) for ws in workbook.worksheets]
-    finally:
-        workbook.close()
-    return sheets
 
 
 def _column_label(index: int, field_name: str) -> str:

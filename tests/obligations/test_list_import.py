@@ -1,6 +1,7 @@
 """The 责任清单 Excel import: preview, problems by row and column, confirm, round trip."""
 
 import io
+import zipfile
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -219,6 +220,11 @@ def test_a_file_that_is_not_a_workbook_gets_a_message(seeded, client, people):
     response = upload(client, b"not a zip", name="清单.xlsx")
     assert response.status_code == 200
     assert "不是可读取的 Excel 工作簿" in response.content.decode()
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("[Content_Types].xml", "not xml")
+    response = upload(client, broken.getvalue(), name="清单.xlsx")
+    assert "不是可读取的 Excel 工作簿" in response.content.decode()
     response = upload(client, b"a,b", name="清单.csv")
     assert "请上传 .xlsx 格式" in response.content.decode()
     assert not ListImport.objects.exists()
@@ -250,3 +256,21 @@ def test_only_administrators_may_import(seeded, client, people, name):
     assert client.post(reverse("obligations:list_import_confirm",
                                args=[admin_upload.pk])).status_code == 403
     assert ListImport.objects.count() == 1
+
+
+def test_the_command_previews_and_writes_only_with_confirm(seeded, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    document = PolicyDocument.objects.get(doc_number=LONGDE)
+    path = tmp_path / "清单.xlsx"
+    path.write_bytes(edit(export_xlsx(document=document),
+                          lambda sheet: setattr(row_of(sheet, "二.(五)")[8], "value", "2022年底")))
+    out = io.StringIO()
+    call_command("import_list", str(path), stdout=out)
+    assert "修改 1" in out.getvalue() and "完成时限" in out.getvalue()
+    assert Obligation.objects.get(document=document, code="二.(五)").deadline_text != "2022年底"
+    call_command("import_list", str(path), "--confirm", stdout=io.StringIO())
+    assert Obligation.objects.get(document=document, code="二.(五)").deadline["date"] == "2022-12-31"
+    with pytest.raises(CommandError, match="不是可读取的 Excel"):
+        (tmp_path / "x.xlsx").write_bytes(b"nope")
+        call_command("import_list", str(tmp_path / "x.xlsx"), stdout=io.StringIO())
