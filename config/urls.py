@@ -10,5 +10,6 @@ urlpatterns = [
     path("api/v1/", include(("obligations.api.urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("dashboard/", include("monitoring.urls")),
     path("", include("obligations.urls")),
 ]

@@ -38,6 +38,8 @@ def _page(request, queryset, per_page=None):
 
 @login_required
 def home(request):
+    if permissions.LEADER in permissions.roles(request.user):
+        return redirect("monitoring:overview")
     return redirect("obligations:tasks")
 
 
@@ -64,6 +66,14 @@ def tasks(request):
             queryset = queryset.filter(obligation__document=data["document"])
         if data["due_before"]:
             queryset = queryset.filter(next_due__lt=data["due_before"])
+        if data["region"]:  # the region and its subtree: its code is one segment of the path
+            code = data["region"]
+            queryset = queryset.filter(Q(unit__region__path__startswith=f"{code}/")
+                                       | Q(unit__region__path__contains=f"/{code}/"))
+        if data["unit"]:
+            queryset = queryset.filter(unit_id=data["unit"])
+        if data["waiting"]:
+            queryset = queryset.filter(waiting=True)
         sort = data["sort"] or sort
     page = _page(request, queryset.order_by(*SORT_FIELDS[sort]))
     query = request.GET.copy()

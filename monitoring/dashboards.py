@@ -1,0 +1,382 @@
+"""What the leadership dashboards show (issue 8): selectors, one per page section.
+
+Figures come from the progress summaries (monitoring.aggregation), looked up by scope id,
+so a page costs the same number of queries for a county of 500 tasks as for a province of
+70,000. The few reads of raw rows are single bounded queries: the ten longest-overdue tasks
+(ORDER BY … LIMIT 10), the monthly trend (GROUP BY month) and the per-document counts
+(GROUP BY document). Callers pass regions, units and querysets already scoped by
+obligations.permissions; nothing here decides who may see what.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _lazy
+
+from obligations.models import (
+    DataFlag,
+    IndicatorValue,
+    Milestone,
+    Obligation,
+    ObligationUnit,
+    ProgressReport,
+    Region,
+    Task,
+    Unit,
+)
+from obligations.schedule import current_period
+
+from .assessment import PARTS
+from .models import AssessmentResult, AssessmentWeight, AssessmentYear, ProgressSummary
+
+
+@dataclass
+class Figures:
+    """The counts of one scope (a region with its subtree, a unit) in one year (0: all)."""
+
+    tasks: int = 0
+    red: int = 0
+    yellow: int = 0
+    green: int = 0
+    done: int = 0
+    milestones_due: int = 0
+    milestones_on_time: int = 0
+    waiting_review: int = 0
+    targets: int = 0
+    targets_attained: int = 0
+
+    @property
+    def late_milestones(self) -> int:
+        """Milestones due (up to the aggregation day) that were not reported on time."""
+        return self.milestones_due - self.milestones_on_time
+
+    @property
+    def completion_rate(self) -> float | None:
+        return _percent(self.done, self.tasks)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _percent(self.milestones_on_time, self.milestones_due)
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name)
+                          for f in fields(self)})
+
+
+FIGURE_FIELDS = [f.name for f in fields(Figures)]
+
+
+def _percent(part, whole) -> float | None:
+    return round(part * 100 / whole, 1) if whole else None
+
+
+def years(*, today: datetime.date) -> tuple[list[int], int]:
+    """The years a page can show (0 = all years) and the default: this year, within the period."""
+    period = current_period()
+    span = list(range(period.start.year, period.end.year + 1))
+    default = min(max(today.year, span[0]), span[-1])
+    return [0, *span], default
+
+
+def figures_for(*, scope: str, ids: list[int], year: int) -> dict[int, Figures]:
+    """Figures of each id (zeros when the aggregation has no row for it): one query."""
+    rows = ProgressSummary.objects.filter(scope=scope, scope_id__in=ids, year=year).values(
+        "scope_id", *FIGURE_FIELDS)
+    found = {row.pop("scope_id"): Figures(**row) for row in rows}
+    return {pk: found.get(pk, Figures()) for pk in ids}
+
+
+def breadcrumbs(*, region: Region, roots: list[Region]) -> list[Region]:
+    """The region's ancestors from the user's top region down to the region itself."""
+    codes = [code for code in region.path.split("/") if code]
+    chain = list(Region.objects.filter(code__in=codes).order_by("path"))
+    top = next((i for i, r in enumerate(chain) if any(r.pk == root.pk for root in roots)), 0)
+    return chain[top:]
+
+
+@dataclass
+class Level:
+    """One dashboard level: a region (or the user's top regions) and the same figures for its
+    children and for the units at this level."""
+
+    region: Region | None
+    totals: Figures
+    children: list[tuple[Region, Figures]]
+    units: list[tuple[Unit, Figures]]
+
+
+def region_level(*, region: Region, year: int) -> Level:
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    figures = figures_for(scope="region", ids=[region.pk, *(c.pk for c in children)], year=year)
+    units = list(Unit.objects.filter(region=region).order_by("name", "id"))
+    unit_figures = figures_for(scope="unit", ids=[u.pk for u in units], year=year)
+    return Level(region=region, totals=figures[region.pk],
+                 children=[(c, figures[c.pk]) for c in children],
+                 units=[(u, unit_figures[u.pk]) for u in units if unit_figures[u.pk].tasks])
+
+
+def roots_level(*, roots: list[Region], year: int) -> Level:
+    """Several top regions (an administrator's provinces): they are the children."""
+    figures = figures_for(scope="region", ids=[r.pk for r in roots], year=year)
+    totals = sum(figures.values(), Figures())
+    return Level(region=None, totals=totals, children=[(r, figures[r.pk]) for r in roots],
+                 units=[])
+
+
+def tasks_under(tasks: QuerySet[Task], region: Region) -> QuerySet[Task]:
+    return tasks.filter(unit__region__path__startswith=region.path)
+
+
+def longest_overdue(*, tasks: QuerySet[Task], today: datetime.date, limit: int = 10) -> list[Task]:
+    """The tasks whose oldest unreported milestone is the most overdue.
+
+    Overdue as in the nightly sweep (obligations.lights): an open milestone past its date,
+    on a task not done. Walking the overdue milestones oldest first (the due-date index),
+    a task's first appearance is its oldest overdue milestone, so the first `limit` distinct
+    tasks are the answer: a batch of rows or two, never a GROUP BY over every overdue
+    milestone of a province. `overdue_since` is that milestone's date.
+    """
+    overdue = (Milestone.objects.filter(status=Milestone.Status.OPEN, due_on__lt=today,
+                                        task__in=tasks.exclude(status=Task.Status.DONE))
+               .order_by("due_on", "id").values_list("task_id", "due_on"))
+    since: dict[int, datetime.date] = {}
+    batch, offset = 50 * limit, 0
+    while len(since) < limit:
+        rows = list(overdue[offset:offset + batch])
+        for task_id, due_on in rows:
+            if len(since) < limit:
+                since.setdefault(task_id, due_on)
+        if len(rows) < batch:
+            break
+        offset += batch
+    found = {task.pk: task for task in Task.objects.filter(pk__in=list(since)).select_related(
+        "unit__region", "obligation__document")}
+    result = []
+    for task_id, due_on in since.items():
+        task = found[task_id]
+        task.overdue_since, task.days_overdue = due_on, (today - due_on).days
+        result.append(task)
+    return result
+
+
+@dataclass
+class Month:
+    month: datetime.date
+    due: int
+    reported: int
+    overdue: int
+
+    @property
+    def reported_rate(self) -> float | None:
+        return _percent(self.reported, self.due)
+
+
+def monthly_trend(*, tasks: QuerySet[Task], year: int, today: datetime.date) -> list[Month]:
+    """Per month: milestones due, those reported (报送或办结), those still open past their date.
+
+    Over the chosen year (every month, also those with nothing due), or over the whole
+    transition period for year 0. One GROUP BY query.
+    """
+    period = current_period()
+    start, end = ((datetime.date(year, 1, 1), datetime.date(year, 12, 31)) if year
+                  else (period.start, period.end))
+    rows = (Milestone.objects.filter(task__in=tasks, due_on__range=(start, end))
+            .annotate(month=TruncMonth("due_on")).values("month")
+            .annotate(due=Count("id"),
+                      reported=Count("id", filter=~Q(status=Milestone.Status.OPEN)),
+                      overdue=Count("id", filter=Q(status=Milestone.Status.OPEN,
+                                                   due_on__lt=today)))
+            .order_by("month"))
+    found = {row["month"]: row for row in rows}
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        row = found.get(month, {})
+        months.append(Month(month=month, due=row.get("due", 0), reported=row.get("reported", 0),
+                            overdue=row.get("overdue", 0)))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return months
+
+
+# By document ----------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentRow:
+    document: object
+    measures: int
+    no_lead_unit: int
+    with_tasks: int
+    with_reports: int
+    complete: int
+    flags: dict
+
+    @property
+    def flag_total(self) -> int:
+        return sum(self.flags.values())
+
+
+def by_document(*, documents, tasks: QuerySet[Task]) -> list[DocumentRow]:
+    """Per document: measures without a lead unit (未明确责任单位), with tasks in the user's
+    scope, with reports on those tasks, complete (every such task done); and the open data
+    flags by kind. Two queries.
+
+    No lead unit: neither a lead unit reference nor a task led by a unit, or an open
+    no_lead_unit flag (002 and 001 name no units: an administrator must assign them).
+    """
+    scoped = tasks.filter(obligation=OuterRef("pk"))
+    measures = (
+        Obligation.objects.filter(document__in=documents, kind=Obligation.Kind.MEASURE)
+        .annotate(
+            has_lead=Exists(ObligationUnit.objects.filter(obligation=OuterRef("pk"),
+                                                          role=ObligationUnit.Role.LEAD)),
+            flagged=Exists(DataFlag.objects.filter(obligation=OuterRef("pk"), resolved=False,
+                                                   kind=DataFlag.Kind.NO_LEAD_UNIT)),
+            has_tasks=Exists(scoped),
+            has_reports=Exists(ProgressReport.objects.filter(task__in=scoped.values("pk"))),
+            has_open=Exists(scoped.exclude(status=Task.Status.DONE)),
+        ))
+    rows = (
+        measures.order_by().values("document")
+        .annotate(
+            measures=Count("id"),
+            flagged_no_lead=Count("id", filter=Q(flagged=True) | Q(has_lead=False)),
+            with_tasks=Count("id", filter=Q(has_tasks=True)),
+            with_reports=Count("id", filter=Q(has_reports=True)),
+            complete=Count("id", filter=Q(has_tasks=True, has_open=False)),
+        ))
+    per_document = {row["document"]: row for row in rows}
+    flags: dict[int, dict] = {}
+    for row in (DataFlag.objects.filter(document__in=documents, resolved=False)
+                .values("document", "kind").annotate(n=Count("id")).order_by()):
+        flags.setdefault(row["document"], {})[row["kind"]] = row["n"]
+    result = []
+    for document in documents:
+        row = per_document.get(document.pk, {})
+        result.append(DocumentRow(
+            document=document, measures=row.get("measures", 0),
+            no_lead_unit=row.get("flagged_no_lead", 0), with_tasks=row.get("with_tasks", 0),
+            with_reports=row.get("with_reports", 0), complete=row.get("complete", 0),
+            flags=flags.get(document.pk, {})))
+    return result
+
+
+# Assessment ------------------------------------------------------------------------------
+
+# How each part is computed (monitoring/assessment.py): the inputs it divides.
+FORMULAS = {
+    "责任落实": ("reported", "in_force"),
+    "行业责任": ("reported", "in_force"),
+    "政策落实": ("on_time", "due"),
+    "政策措施": ("on_time", "due"),
+    "工作落实": ("closed", "due"),
+    "工作成效": ("closed", "due"),
+    "巩固成效": ("attained", "targets"),
+}
+INPUT_LABELS = {
+    "in_force": _lazy("年内有节点到期的任务"),
+    "reported": _lazy("年内有填报的任务"),
+    "due": _lazy("年内到期的节点"),
+    "on_time": _lazy("按时填报的节点"),
+    "closed": _lazy("审核通过办结的节点"),
+    "targets": _lazy("年内考核的指标目标"),
+    "attained": _lazy("已达标的指标目标"),
+}
+SUBJECT_ORDER = ["city", "county", "unit"]
+
+
+@dataclass
+class Part:
+    name: str
+    score: float | None
+    weight: Decimal
+    numerator: tuple[str, int]
+    denominator: tuple[str, int]
+
+
+@dataclass
+class ScoreRow:
+    result: AssessmentResult
+    name: str
+    region: Region | None
+    parts: list[Part]
+    previous: AssessmentResult | None
+
+    @property
+    def change(self) -> Decimal | None:
+        return self.result.total - self.previous.total if self.previous else None
+
+    @property
+    def rank_change(self) -> int | None:
+        """Places gained (positive) or lost against last year's province ranking."""
+        if not self.previous or not self.previous.rank_in_province:
+            return None
+        return self.previous.rank_in_province - (self.result.rank_in_province or 0)
+
+    @property
+    def rank_moved(self) -> int:
+        return abs(self.rank_change or 0)
+
+
+@dataclass
+class Section:
+    subject: str
+    label: str
+    part_names: list[str]
+    rows: list[ScoreRow]
+    chart: dict | None = None
+
+    @property
+    def chart_name(self) -> str:
+        return f"assessment_{self.subject}"
+
+
+def assessment_sections(*, record: AssessmentYear, previous: AssessmentYear | None,
+                        regions: QuerySet[Region], units: QuerySet[Unit]) -> list[Section]:
+    """The year's results in the user's scope, by subject, ranked, each with its parts'
+    formula inputs and last year's result when that year is visible. Three queries."""
+    in_scope = Q(region__in=regions) | Q(unit__in=units)
+    results = list(AssessmentResult.objects.filter(in_scope, year=record)
+                   .select_related("region", "unit__region")
+                   .order_by("subject", "rank_in_province", "region__code", "unit__name"))
+    before = {}
+    if previous is not None:
+        before = {(r.subject, r.region_id, r.unit_id): r
+                  for r in AssessmentResult.objects.filter(in_scope, year=previous)}
+    weights = {(w.subject, w.part): w.weight for w in AssessmentWeight.objects.all()}
+    sections = []
+    for subject in SUBJECT_ORDER:
+        names = PARTS[subject]
+        rows = []
+        for result in (r for r in results if r.subject == subject):
+            parts = []
+            for name in names:
+                top, bottom = FORMULAS[name]
+                parts.append(Part(name=name, score=result.parts.get(name),
+                                  weight=weights.get((subject, name), Decimal(1)),
+                                  numerator=(INPUT_LABELS[top], result.inputs.get(top, 0)),
+                                  denominator=(INPUT_LABELS[bottom], result.inputs.get(bottom, 0))))
+            subject_name = result.region.name if result.region_id else (
+                f"{result.unit.region.name}{result.unit.name}")
+            rows.append(ScoreRow(result=result, name=subject_name, region=result.region,
+                                 parts=parts,
+                                 previous=before.get((subject, result.region_id, result.unit_id))))
+        if rows:
+            sections.append(Section(subject=subject,
+                                    label=AssessmentWeight.Subject(subject).label,
+                                    part_names=names, rows=rows))
+    return sections
+
+
+def indicator_values(*, regions: QuerySet[Region], year: int) -> list[IndicatorValue]:
+    """Values reported for the year in the user's regions, each against its target (one query)."""
+    values = list(IndicatorValue.objects.filter(region__in=regions, year=year)
+                  .select_related("target__obligation__document", "region")
+                  .order_by("region__path", "target__name", "id"))
+    for value in values:
+        value.attained = value.target.attained_by(value.value)
+    return values

@@ -1,0 +1,170 @@
+"""Leadership dashboards (issue 8). Thin: check access, parse the year, call the selectors in
+monitoring.dashboards, render. Scope comes from obligations.permissions only."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from obligations import permissions
+from obligations.models import DataFlag, PolicyDocument, TransitionRule
+
+from . import charts, dashboards
+
+
+class BadParameter(Exception):
+    """A query parameter no page can answer: shown to the person as a 400 with the reason."""
+
+
+def dashboard_view(view):
+    """Logged in, and a leader, supervisor or administrator; bad parameters give a 400 page."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not permissions.can_see_dashboards(request.user):
+            raise PermissionDenied(_("看板只对领导、审核人和管理员开放。"))
+        try:
+            return view(request, *args, **kwargs)
+        except BadParameter as exc:
+            return render(request, "monitoring/bad_request.html", {"message": str(exc)},
+                          status=400)
+
+    return wrapper
+
+
+def _year(request, today) -> tuple[int, list[int]]:
+    choices, default = dashboards.years(today=today)
+    raw = request.GET.get("year", "")
+    if raw == "":
+        return default, choices
+    if not raw.isdigit() or int(raw) not in choices:
+        raise BadParameter(_("年度“%(value)s”无效：请选择 %(first)s—%(last)s 年之一，或 0（全部年度）。")
+                           % {"value": raw[:20], "first": choices[1], "last": choices[-1]})
+    return int(raw), choices
+
+
+def _level_page(request, *, level, year, years, today, tasks, crumbs, is_overview):
+    return render(request, "monitoring/region.html", {
+        "level": level, "year": year, "years": years, "today": today, "crumbs": crumbs,
+        "is_overview": is_overview, "lights": charts.light_rows(level.totals),
+        "tq": f"region={level.region.code}" if level.region else "",
+        "overdue": dashboards.longest_overdue(tasks=tasks, today=today),
+        "trend": (trend := dashboards.monthly_trend(tasks=tasks, year=year, today=today)),
+        "charts": charts.level_charts(level=level, trend=trend),
+    })
+
+
+@dashboard_view
+def overview(request):
+    """A leader's home: their region (or, for several, all of them side by side)."""
+    today = timezone.localdate()
+    year, years = _year(request, today)
+    roots = list(permissions.dashboard_roots(request.user))
+    tasks = permissions.dashboard_tasks_visible_to(request.user)
+    if len(roots) == 1:
+        level = dashboards.region_level(region=roots[0], year=year)
+        crumbs = [roots[0]]
+    else:
+        level = dashboards.roots_level(roots=roots, year=year)
+        crumbs = []
+    return _level_page(request, level=level, year=year, years=years, today=today, tasks=tasks,
+                       crumbs=crumbs, is_overview=True)
+
+
+@dashboard_view
+def region(request, code):
+    today = timezone.localdate()
+    year, years = _year(request, today)
+    place = permissions.get_dashboard_region_for(request.user, code)
+    roots = list(permissions.dashboard_roots(request.user))
+    tasks = dashboards.tasks_under(permissions.dashboard_tasks_visible_to(request.user), place)
+    return _level_page(request, level=dashboards.region_level(region=place, year=year), year=year,
+                       years=years, today=today, tasks=tasks,
+                       crumbs=dashboards.breadcrumbs(region=place, roots=roots),
+                       is_overview=False)
+
+
+@dashboard_view
+def unit(request, pk):
+    today = timezone.localdate()
+    year, years = _year(request, today)
+    place = permissions.get_dashboard_unit_for(request.user, pk)
+    roots = list(permissions.dashboard_roots(request.user))
+    tasks = permissions.dashboard_tasks_visible_to(request.user).filter(unit=place)
+    figures = dashboards.figures_for(scope="unit", ids=[place.pk], year=year)[place.pk]
+    trend = dashboards.monthly_trend(tasks=tasks, year=year, today=today)
+    return render(request, "monitoring/unit.html", {
+        "unit": place, "figures": figures, "year": year, "years": years, "today": today,
+        "crumbs": dashboards.breadcrumbs(region=place.region, roots=roots),
+        "overdue": dashboards.longest_overdue(tasks=tasks, today=today),
+        "trend": trend, "charts": charts.unit_charts(figures=figures, trend=trend),
+        "lights": charts.light_rows(figures), "tq": f"unit={place.pk}",
+    })
+
+
+@dashboard_view
+def documents(request):
+    visible = permissions.documents_visible_to(request.user).order_by("issued_year", "issued_on",
+                                                                         "id")
+    rows = dashboards.by_document(documents=list(visible),
+                                  tasks=permissions.dashboard_tasks_visible_to(request.user))
+    return render(request, "monitoring/documents.html", {
+        "rows": rows, "flag_kinds": DataFlag.Kind.choices,
+        "charts": charts.document_charts(rows=rows),
+    })
+
+
+@dashboard_view
+def document(request, pk):
+    """A document's open data flags and the rule conflicts it takes part in."""
+    try:
+        item = permissions.documents_visible_to(request.user).get(pk=pk)
+    except (PolicyDocument.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    flags = (DataFlag.objects.filter(document=item, resolved=False)
+             .select_related("obligation").order_by("kind", "obligation__position", "id"))
+    kind = request.GET.get("kind", "")
+    if kind:
+        if kind not in DataFlag.Kind.values:
+            raise BadParameter(_("未知的问题类型“%(kind)s”。") % {"kind": kind[:30]})
+        flags = flags.filter(kind=kind)
+    page = Paginator(flags, 50).get_page(request.GET.get("page"))
+    rules = (TransitionRule.objects.filter(obligation__document=item)
+             .select_related("obligation").order_by("policy", "id"))
+    return render(request, "monitoring/document.html", {
+        "document": item, "page": page, "kind": kind, "flag_kinds": DataFlag.Kind.choices,
+        "query": f"kind={kind}" if kind else "",
+        "rules": rules,
+    })
+
+
+@dashboard_view
+def assessment(request, year=None):
+    visible = list(permissions.assessment_years_visible_to(request.user).order_by("-year"))
+    if year is None:
+        if not visible:
+            return render(request, "monitoring/assessment.html", {"record": None, "visible": []})
+        return redirect("monitoring:assessment", year=visible[0].year)
+    record = next((y for y in visible if y.year == year), None)
+    if record is None:
+        raise Http404(_("%(year)s年的考核结果尚未发布或不存在。") % {"year": year})
+    previous = next((y for y in visible if y.year == year - 1), None)
+    regions = permissions.dashboard_regions_visible_to(request.user)
+    units = permissions.dashboard_units_visible_to(request.user)
+    sections = dashboards.assessment_sections(record=record, previous=previous, regions=regions,
+                                              units=units)
+    specs = charts.assessment_charts(sections=sections)
+    for section in sections:
+        section.chart = specs[section.chart_name]
+    return render(request, "monitoring/assessment.html", {
+        "record": record, "previous": previous, "visible": visible, "sections": sections,
+        "values": dashboards.indicator_values(regions=regions, year=year),
+    })
