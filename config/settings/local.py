@@ -7,7 +7,12 @@ ensure_services()  # sets DATABASE_URL / REDIS_URL when unset; must run before b
 from .base import *  # noqa: E402, F403
 from .base import env_bool  # noqa: E402
 
-DEBUG = env_bool("DEBUG", True)
+# Off by default, so that `make run` shows what users see: the Chinese 404/403/500 pages, not
+# Django's English technical pages. `DEBUG=1 make run` for tracebacks in the browser.
+DEBUG = env_bool("DEBUG", False)
+# whitenoise serves static files straight from the apps (no collectstatic after each edit).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 # whitenoise warns on every request while collectstatic has not run yet.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
