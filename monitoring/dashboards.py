@@ -237,7 +237,8 @@ def by_document(*, documents, tasks: QuerySet[Task]) -> list[DocumentRow]:
             flagged=Exists(DataFlag.objects.filter(obligation=OuterRef("pk"), resolved=False,
                                                    kind=DataFlag.Kind.NO_LEAD_UNIT)),
             has_tasks=Exists(scoped),
-            has_reports=Exists(ProgressReport.objects.filter(task__in=scoped.values("pk"))),
+            has_reports=Exists(ProgressReport.objects.filter(task__obligation=OuterRef("pk"),
+                                                             task__in=tasks)),
             has_open=Exists(scoped.exclude(status=Task.Status.DONE)),
         ))
     rows = (

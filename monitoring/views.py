@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -30,12 +29,15 @@ def dashboard_view(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not permissions.can_see_dashboards(request.user):
-            raise PermissionDenied(_("看板只对领导、审核人和管理员开放。"))
+            return render(request, "monitoring/message.html", {
+                "heading": _("没有权限"),
+                "message": _("看板只对领导、审核人和管理员开放；填报人请在“我的任务”中查看本单位的任务。"),
+            }, status=403)
         try:
             return view(request, *args, **kwargs)
         except BadParameter as exc:
-            return render(request, "monitoring/bad_request.html", {"message": str(exc)},
-                          status=400)
+            return render(request, "monitoring/message.html",
+                          {"heading": _("参数有误"), "message": str(exc)}, status=400)
 
     return wrapper
 
