@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from obligations.lights import refresh_lights
+from obligations.mail import email_reminders as send_reminder_emails
 
 from .aggregation import rebuild_summaries
 from .models import JobRun
@@ -53,3 +54,8 @@ def sweep_overdue(*, today=None) -> JobRun:
 def aggregate_progress(*, today=None) -> JobRun:
     today = today or timezone.localdate()
     return run_job("aggregate_progress", lambda: rebuild_summaries(today=today))
+
+
+def email_reminders() -> JobRun:
+    """The sweep's new reminders and escalations, emailed as one digest per person."""
+    return run_job("email_reminders", lambda: send_reminder_emails(now=timezone.now()))

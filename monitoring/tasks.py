@@ -18,6 +18,13 @@ RETRY = {"autoretry_for": (DatabaseError, BrokerError), "retry_backoff": 30,
 def sweep_overdue() -> dict:
     run = jobs.sweep_overdue()
     aggregate_progress.delay()  # figures follow the lights
+    email_reminders.delay()
+    return {"run": run.pk, "status": run.status, **run.counts}
+
+
+@shared_task(name="monitoring.email_reminders", **RETRY)
+def email_reminders() -> dict:
+    run = jobs.email_reminders()
     return {"run": run.pk, "status": run.status, **run.counts}
 
 

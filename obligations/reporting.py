@@ -223,7 +223,8 @@ def _save_indicator_values(report, values, by):
 def notify(*, user, kind: str, title: str, body: str = "", link: str = "") -> Notification:
     """An inbox entry, and an email after commit when the user has an address."""
     notification = Notification.objects.create(user=user, kind=kind, title=title, body=body,
-                                               link=link)
+                                               link=link,
+                                               emailed_at=timezone.now() if user.email else None)
     if user.email:
         transaction.on_commit(lambda: send_mail(title, f"{body}\n{link}".strip(), None,
                                                 [user.email], fail_silently=True))

@@ -145,6 +145,18 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
 DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "7"))  # yellow light window
 TASKS_PER_PAGE = 20
 ESCALATE_AFTER_DAYS = int(os.environ.get("ESCALATE_AFTER_DAYS", "7"))  # red this long → supervisors
+# Reminders and escalations are emailed as one digest per person after each sweep; only those
+# at most this many days old (a person added later is not sent last year's reminders).
+REMINDER_EMAIL_DAYS = int(os.environ.get("REMINDER_EMAIL_DAYS", "7"))
+# The address links in emails point to (the browser's address of this system).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 30
 ASSESSMENT_INTERVIEW_COUNT = int(os.environ.get("ASSESSMENT_INTERVIEW_COUNT", "1"))  # last N → 约谈
 
 # --- Language and time: a Chinese product on Beijing time.
