@@ -61,15 +61,6 @@ class TaskFilterForm(StyledForm):
                                               "min_value": _("单位编号应为正整数。")})
     waiting = forms.ChoiceField(label=_("审核"), required=False,
                                 choices=[("", _("全部")), ("1", _("有待审核的报告"))])
-    # The dashboards link each figure to this list (monitoring/templates): a region with its
-    # subtree, a unit, the tasks waiting for review.
-    region = forms.RegexField(label=_("区划代码（含下级）"), required=False, regex=r"^\d{2,20}$",
-                              error_messages={"invalid": _("区划代码应为数字，如 640423。")})
-    unit = forms.IntegerField(label=_("单位编号"), required=False, min_value=1,
-                              error_messages={"invalid": _("单位编号应为正整数。"),
-                                              "min_value": _("单位编号应为正整数。")})
-    waiting = forms.ChoiceField(label=_("审核"), required=False,
-                                choices=[("", _("全部")), ("1", _("有待审核的报告"))])
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS)
 
     def __init__(self, *args, documents=None, **kwargs):
