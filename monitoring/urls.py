@@ -12,4 +12,6 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document, name="document"),
     path("assessment/", views.assessment, name="assessment_latest"),
     path("assessment/<int:year>/", views.assessment, name="assessment"),
+    path("assessment/<int:year>/print/", views.assessment_print, name="assessment_print"),
+    path("assessment/<int:year>/excel/", views.assessment_excel, name="assessment_excel"),
 ]

@@ -4,10 +4,11 @@ monitoring.dashboards, render. Scope comes from obligations.permissions only."""
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from obligations import permissions
 from obligations.models import DataFlag, PolicyDocument, TransitionRule
 
 from . import charts, dashboards
+from .assessment_export import assessment_xlsx
 
 
 class BadParameter(Exception):
@@ -148,13 +150,10 @@ def document(request, pk):
     })
 
 
-@dashboard_view
-def assessment(request, year=None):
+def _assessment(request, year: int, *, charts_too: bool = True) -> dict:
+    """The year's results in the user's scope, as the page, the print page and the Excel show
+    them; 404 when the year is not (yet) visible to the user."""
     visible = list(permissions.assessment_years_visible_to(request.user).order_by("-year"))
-    if year is None:
-        if not visible:
-            return render(request, "monitoring/assessment.html", {"record": None, "visible": []})
-        return redirect("monitoring:assessment", year=visible[0].year)
     record = next((y for y in visible if y.year == year), None)
     if record is None:
         raise Http404(_("%(year)s年的考核结果尚未发布或不存在。") % {"year": year})
@@ -163,10 +162,39 @@ def assessment(request, year=None):
     units = permissions.dashboard_units_visible_to(request.user)
     sections = dashboards.assessment_sections(record=record, previous=previous, regions=regions,
                                               units=units)
-    specs = charts.assessment_charts(sections=sections)
-    for section in sections:
-        section.chart = specs[section.chart_name]
-    return render(request, "monitoring/assessment.html", {
-        "record": record, "previous": previous, "visible": visible, "sections": sections,
-        "values": dashboards.indicator_values(regions=regions, year=year),
-    })
+    if charts_too:
+        specs = charts.assessment_charts(sections=sections)
+        for section in sections:
+            section.chart = specs[section.chart_name]
+    return {"record": record, "previous": previous, "visible": visible, "sections": sections,
+            "values": dashboards.indicator_values(regions=regions, year=year)}
+
+
+@dashboard_view
+def assessment(request, year=None):
+    if year is None:
+        visible = permissions.assessment_years_visible_to(request.user).order_by("-year").first()
+        if visible is None:
+            return render(request, "monitoring/assessment.html", {"record": None, "visible": []})
+        return redirect("monitoring:assessment", year=visible.year)
+    return render(request, "monitoring/assessment.html", _assessment(request, year))
+
+
+@dashboard_view
+def assessment_print(request, year):
+    """The year's assessment on A4 landscape paper: tables only, formulas and inputs inline."""
+    context = _assessment(request, year, charts_too=False)
+    context["printed_at"] = timezone.localtime()
+    return render(request, "monitoring/assessment_print.html", context)
+
+
+@dashboard_view
+def assessment_excel(request, year):
+    context = _assessment(request, year, charts_too=False)
+    data = assessment_xlsx(record=context["record"], sections=context["sections"],
+                           values=context["values"])
+    name = _("%(year)s年度考核结果.xlsx") % {"year": year}
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

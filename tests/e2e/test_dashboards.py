@@ -2,6 +2,8 @@
 the assessment. The charts must be drawn (canvas pixels, not just an empty element), with
 Chinese labels, from the vendored ECharts (no request leaves the app)."""
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -10,7 +12,7 @@ from monitoring.assessment import compute_assessment, publish_assessment
 from monitoring.jobs import aggregate_progress, sweep_overdue
 from obligations.models import Membership, Region
 from obligations.seed import create_demo_accounts, load_seed
-from tests.e2e import screenshot
+from tests.e2e import SCREENSHOT_DIR, screenshot
 
 TODAY = timezone.localdate()
 YEAR = 2025 if TODAY.year > 2025 else TODAY.year - 1
@@ -96,5 +98,21 @@ def test_leader_opens_overview_drills_to_a_county_and_reads_the_assessment(page,
     expect(page.locator("#assessment-actions")).to_be_attached()
     assert_charts_drawn(page, ["县（区）考核总分"])
     screenshot(page, "dashboard_03_assessment")
+
+    # The Excel download and the print page, from the buttons on the assessment page.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel（分项与排名）").click()
+    assert download.value.suggested_filename == f"{YEAR}年度考核结果.xlsx"
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="打印版（A4 横向）").click()
+    printed = opened.value
+    expect(printed.get_by_role("heading", name=f"{YEAR}年度考核结果")).to_be_visible()
+    expect(printed.locator('[data-table="county"]')).to_contain_text("隆德县")
+    screenshot(printed, "dashboard_04_assessment_print")
+    # Chromium lays the page out for paper with the page's own @page rule: A4 landscape.
+    pdf = printed.pdf(prefer_css_page_size=True)
+    (SCREENSHOT_DIR / "dashboard_04_assessment_print.pdf").write_bytes(pdf)
+    sizes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert sizes and all(round(float(w)) == 842 and round(float(h)) == 595 for w, h in sizes)
 
     assert page.external_requests == []
