@@ -458,6 +458,8 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(client, dash):
         (dash.province_leader, reverse("monitoring:documents"), {}),
         (dash.province_leader, reverse("monitoring:document", args=[w.document.pk]), {}),
         (dash.province_leader, reverse("monitoring:assessment", args=[YEAR]), {}),
+        (dash.province_leader, reverse("monitoring:assessment_print", args=[YEAR]), {}),
+        (dash.province_leader, reverse("monitoring:assessment_excel", args=[YEAR]), {}),
     ]
     small = [_queries(client, user, url, **params) for user, url, params in pages]
     _grow(dash)
@@ -470,4 +472,5 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(client, dash):
     publish_assessment(YEAR)
     large = [_queries(client, user, url, **params) for user, url, params in pages]
     assert large == small
-    assert max(small) <= 20
+    # (the trend's query runs in a savepoint with SET LOCAL/RESET: four statements of those)
+    assert max(small) <= 25
