@@ -24,3 +24,13 @@ def test_each_demo_account_walks_its_pages(client, seeded, username):
     report = client.get(f"/tasks/{first.pk}/report/")
     assert report.status_code == (200 if permissions.can_report_on(user, first) else 403)
     assert client.get("/api/v1/tasks/").status_code == 200
+    dashboards = 200 if permissions.can_see_dashboards(user) else 403
+    for url in ("/dashboard/", "/dashboard/documents/"):
+        page = client.get(url)
+        assert page.status_code == dashboards, url
+        assert "过渡期责任落实系统" in page.content.decode()
+    assessment = client.get("/dashboard/assessment/")
+    assert assessment.status_code == dashboards
+    imports = client.get("/register/import/")
+    assert imports.status_code == (200 if permissions.can_import_lists(user) else 403)
+    assert "责任清单" in imports.content.decode() or "管理员" in imports.content.decode()
