@@ -225,9 +225,11 @@ def _plan_sheet(sheet: Sheet, document, region, period, problems) -> SheetPlan:
     for table_row in sheet.rows:
         cells = table_row.cells
         given = {f: FIELDS[f][1](cells[f]) for f in FIELDS if f in cells}
-        if "content" not in given or not given["content"]:
-            given["content"] = cells.get("matter", "")
-        title = given["content"]
+        if "content" in given and not given["content"]:
+            given["content"] = cells.get("matter", "")  # a row that is its 主要事项 alone
+        # Without a 具体内容 column the title stays as it is; a new measure takes the start
+        # of its 主要措施 (or its 主要事项) as its title.
+        title = given.get("content") or cells.get("matter") or cells.get("measures", "")[:60]
         note = cells.get("note", "")
         current = existing.get(note) if note else None
         if current is None and len(by_title.get(title, [])) == 1:
@@ -340,7 +342,7 @@ def _apply_sheet(document: PolicyDocument, rows: list[PlannedRow]) -> dict:
             code = _free_code(row, codes)
             obligation = Obligation.objects.create(
                 document=document, kind=Obligation.Kind.MEASURE, code=code, position=position,
-                title=values["content"][:300], text=values.get("measures", ""),
+                title=row.title[:300], text=values.get("measures", ""),
                 deadline_text=values.get("deadline", "")[:200])
             position += 1
         else:

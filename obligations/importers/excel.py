@@ -108,8 +108,9 @@ def _read_sheet(name: str, rows) -> Sheet:
                 "超过 %(max)s 行，请分成几个工作表或几个文件导入") % {"max": MAX_ROWS}))
             break
         values_by_field = {f: (cells[i] if i < len(cells) else "") for i, f in mapping.items()}
-        matter = values_by_field.get("matter") or matter
-        values_by_field["matter"] = matter
+        if "matter" in values_by_field:  # merged cells: a blank 主要事项 repeats the one above
+            matter = values_by_field["matter"] or matter
+            values_by_field["matter"] = matter
         if values_by_field.get("lead") == NO_LEAD:
             values_by_field["lead"] = ""
         number = _check_row(sheet, row_no, values_by_field, numbers)

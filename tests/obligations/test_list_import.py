@@ -274,3 +274,13 @@ def test_the_command_previews_and_writes_only_with_confirm(seeded, tmp_path):
     with pytest.raises(CommandError, match="不是可读取的 Excel"):
         (tmp_path / "x.xlsx").write_bytes(b"nope")
         call_command("import_list", str(tmp_path / "x.xlsx"), stdout=io.StringIO())
+
+
+def test_columns_a_sheet_does_not_have_are_left_as_they_are(seeded):
+    document = PolicyDocument.objects.get(doc_number=LONGDE)
+    # Without 主要事项, 具体内容, 责任领导 and 责任人 (columns B, C, E, G).
+    data = edit(export_xlsx(document=document),
+                lambda sheet: [sheet.delete_cols(i) for i in (7, 5, 3, 2)])
+    plan = plan_import(data, file_name="x.xlsx", documents=PolicyDocument.objects.all(),
+                       document=document)
+    assert plan.valid and not plan.has_changes, [(r.row, r.changes) for r in plan.rows][:3]
