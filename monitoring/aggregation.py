@@ -1,4 +1,5 @@
-"""Progress summaries per obligation, unit, region (with its subtree), document and year.
+"""Progress summaries per obligation, unit, region (with its subtree), document and year,
+and milestones per unit and region by month (the dashboards' trend).
 
 Rebuilt whole, in SQL, inside the job's transaction: delete, then one INSERT … SELECT
 per scope over a fact table of task × year. Dashboards and the API read the result.
@@ -84,12 +85,53 @@ _SCOPES = {
     "obligation": ("f.obligation_id", "summary_facts f"),
     "unit": ("f.unit_id", "summary_facts f"),
     "document": ("f.document_id", "summary_facts f"),
-    # Each region counts the tasks of its whole subtree: the codes in a task's region path are
-    # its ancestors, joined by code (a hash join, not a LIKE per region and row).
-    "region": ("anc.id", "summary_facts f CROSS JOIN LATERAL "
-                         "unnest(string_to_array(rtrim(f.region_path, '/'), '/')) AS ancestor(code) "
-                         "JOIN obligations_region anc ON anc.code = ancestor.code"),
 }
+
+# The codes in a region path are its ancestors: joined by code, a hash join, not a LIKE per
+# region and row.
+_ANCESTORS = """
+JOIN obligations_unit u ON u.id = {unit}
+JOIN obligations_region ur ON ur.id = u.region_id
+CROSS JOIN LATERAL unnest(string_to_array(rtrim(ur.path, '/'), '/')) AS ancestor(code)
+JOIN obligations_region anc ON anc.code = ancestor.code
+"""
+
+# Each region counts the tasks of its whole subtree: the sum of its units' rows (every task
+# has one unit), a few thousand rows instead of the task facts.
+_REGIONS = f"""
+INSERT INTO monitoring_progresssummary ({{columns}})
+SELECT 'region', anc.id, s.year, sum(s.tasks), sum(s.red), sum(s.yellow), sum(s.green),
+       sum(s.done),
+       jsonb_build_object(
+           'not_started', sum((s.status_counts->>'not_started')::int),
+           'in_progress', sum((s.status_counts->>'in_progress')::int),
+           'done', sum((s.status_counts->>'done')::int),
+           'ongoing', sum((s.status_counts->>'ongoing')::int),
+           'lagging', sum((s.status_counts->>'lagging')::int)),
+       sum(s.milestones_due), sum(s.milestones_on_time), sum(s.waiting_review), 0, 0, %(now)s
+FROM monitoring_progresssummary s
+{_ANCESTORS.format(unit="s.scope_id")}
+WHERE s.scope = 'unit'
+GROUP BY anc.id, s.year
+"""
+
+# Milestones per unit and month of their due date, then per region (its subtree).
+_MONTHS = f"""
+WITH per_unit AS (
+    SELECT t.unit_id, date_trunc('month', m.due_on)::date AS month, count(*) AS due,
+           count(*) FILTER (WHERE m.status <> 'open') AS reported,
+           count(*) FILTER (WHERE m.status = 'open' AND m.due_on < %(today)s) AS overdue
+    FROM obligations_milestone m JOIN obligations_task t ON t.id = m.task_id
+    GROUP BY t.unit_id, date_trunc('month', m.due_on)::date
+)
+INSERT INTO monitoring_monthlysummary (scope, scope_id, month, due, reported, overdue)
+SELECT 'unit', unit_id, month, due, reported, overdue FROM per_unit
+UNION ALL
+SELECT 'region', anc.id, p.month, sum(p.due), sum(p.reported), sum(p.overdue)
+FROM per_unit p
+{_ANCESTORS.format(unit="p.unit_id")}
+GROUP BY anc.id, p.month
+"""
 
 # Targets of the obligations in scope, and those attained by a value reported in the
 # scope's regions (in the year, or in any year for year 0).
@@ -136,6 +178,12 @@ def rebuild_summaries(*, today: datetime.date) -> dict:
                 f"SELECT %(scope)s, {key}, f.year, {_COUNTS} FROM {source} GROUP BY {key}, f.year",
                 {**params, "scope": scope})
             counts[scope] = cursor.rowcount
+        cursor.execute(_REGIONS.format(columns=_COLUMNS), params)  # after the units' rows
+        counts["region"] = cursor.rowcount
+        for scope in (*_SCOPES, "region"):
             cursor.execute(_TARGETS.format(match=_TARGET_MATCH[scope]), {"scope": scope})
         cursor.execute("DROP TABLE summary_facts")
+        cursor.execute("DELETE FROM monitoring_monthlysummary")
+        cursor.execute(_MONTHS, params)
+        counts["months"] = cursor.rowcount
     return counts

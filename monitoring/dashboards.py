@@ -14,9 +14,8 @@ import datetime
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from django.db import connection, transaction
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _lazy
 
 from obligations.models import (
@@ -28,10 +27,15 @@ from obligations.models import (
     Unit,
 )
 from obligations.schedule import current_period
-from obligations.sql import hash_joins
 
 from .assessment import PARTS
-from .models import AssessmentResult, AssessmentWeight, AssessmentYear, ProgressSummary
+from .models import (
+    AssessmentResult,
+    AssessmentWeight,
+    AssessmentYear,
+    MonthlySummary,
+    ProgressSummary,
+)
 
 
 @dataclass
@@ -175,26 +179,21 @@ class Month:
         return _percent(self.reported, self.due)
 
 
-def monthly_trend(*, tasks: QuerySet[Task], year: int, today: datetime.date) -> list[Month]:
-    """Per month: milestones due, those reported (报送或办结), those still open past their date.
+def monthly_trend(*, scope: str, ids: list[int], year: int) -> list[Month]:
+    """Per month: milestones due, those reported (报送或办结), those still open past their date,
+    for units or regions (with their subtrees), summed; from the monthly summaries.
 
     Over the chosen year (every month, also those with nothing due), or over the whole
-    transition period for year 0. One GROUP BY query.
+    transition period for year 0. One query.
     """
     period = current_period()
     start, end = ((datetime.date(year, 1, 1), datetime.date(year, 12, 31)) if year
                   else (period.start, period.end))
-    query = (Milestone.objects.filter(task__in=tasks, due_on__range=(start, end))
-            .annotate(month=TruncMonth("due_on")).values("month")
-            .annotate(due=Count("id"),
-                      reported=Count("id", filter=~Q(status=Milestone.Status.OPEN)),
-                      overdue=Count("id", filter=Q(status=Milestone.Status.OPEN,
-                                                   due_on__lt=today)))
-            .order_by("month"))
-    # The planner walks a region's tasks into the milestone index one by one (0.4 s for a
-    # city of the synthetic province); hashing the year's milestones takes a tenth of that.
-    with transaction.atomic(), connection.cursor() as cursor, hash_joins(cursor):
-        found = {row["month"]: row for row in query}
+    rows = (MonthlySummary.objects.filter(scope=scope, scope_id__in=ids,
+                                          month__range=(start, end))
+            .values("month").annotate(due=Sum("due"), reported=Sum("reported"),
+                                      overdue=Sum("overdue")).order_by("month"))
+    found = {row["month"]: row for row in rows}
     months, month = [], start.replace(day=1)
     while month <= end:
         row = found.get(month, {})

@@ -74,6 +74,30 @@ class ProgressSummary(models.Model):
         return self.milestones_on_time / self.milestones_due if self.milestones_due else None
 
 
+class MonthlySummary(models.Model):
+    """Milestones by month of their due date, for one unit or one region with its subtree:
+    due, reported (or closed), and still open past their date on the day of the aggregation.
+    The dashboards' trend reads these; rebuilt whole by each aggregation run."""
+
+    scope = models.CharField(_("范围"), max_length=12, choices=[
+        ("unit", _("单位")), ("region", _("区划"))])
+    scope_id = models.BigIntegerField(_("对象编号"))
+    month = models.DateField(_("月份"))
+    due = models.PositiveIntegerField(_("到期节点"), default=0)
+    reported = models.PositiveIntegerField(_("已报送节点"), default=0)
+    overdue = models.PositiveIntegerField(_("逾期未报送节点"), default=0)
+
+    class Meta:
+        verbose_name = _("按月进度汇总")
+        verbose_name_plural = _("按月进度汇总")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "scope_id", "month"], name="one_month_row")
+        ]
+
+    def __str__(self):
+        return f"{self.scope} {self.scope_id} {self.month:%Y-%m}"
+
+
 class AssessmentWeight(models.Model):
     """The weight of one part of the score, editable by an administrator."""
 

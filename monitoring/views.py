@@ -61,7 +61,9 @@ def _level_page(request, *, level, year, years, today, tasks, crumbs, is_overvie
         "is_overview": is_overview, "lights": charts.light_rows(level.totals),
         "tq": f"region={level.region.code}" if level.region else "",
         "overdue": dashboards.longest_overdue(tasks=tasks, today=today),
-        "trend": (trend := dashboards.monthly_trend(tasks=tasks, year=year, today=today)),
+        "trend": (trend := dashboards.monthly_trend(
+            scope="region", year=year,
+            ids=[level.region.pk] if level.region else [r.pk for r, _figures in level.children])),
         "charts": charts.level_charts(level=level, trend=trend),
     })
 
@@ -104,7 +106,7 @@ def unit(request, pk):
     roots = list(permissions.dashboard_roots(request.user))
     tasks = permissions.dashboard_tasks_visible_to(request.user).filter(unit=place)
     figures = dashboards.figures_for(scope="unit", ids=[place.pk], year=year)[place.pk]
-    trend = dashboards.monthly_trend(tasks=tasks, year=year, today=today)
+    trend = dashboards.monthly_trend(scope="unit", ids=[place.pk], year=year)
     return render(request, "monitoring/unit.html", {
         "unit": place, "figures": figures, "year": year, "years": years, "today": today,
         "crumbs": dashboards.breadcrumbs(region=place.region, roots=roots),

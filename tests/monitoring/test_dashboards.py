@@ -472,5 +472,4 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(client, dash):
     publish_assessment(YEAR)
     large = [_queries(client, user, url, **params) for user, url, params in pages]
     assert large == small
-    # (the trend's query runs in a savepoint with SET LOCAL/RESET: four statements of those)
-    assert max(small) <= 25
+    assert max(small) <= 20
