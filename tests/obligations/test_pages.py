@@ -400,3 +400,18 @@ def test_review_queue_and_inbox_query_counts_do_not_grow(client, people):
         supervisor.get(reverse("obligations:notifications"))
     assert len(many_review) == len(few_review)
     assert len(many_inbox) == len(few_inbox)
+
+
+def test_reports_whose_author_account_is_gone_still_show(client, people):
+    """A report keeps its history when the account that wrote it is deleted (SET_NULL)."""
+    task = fupin_task()
+    ProgressReport.objects.create(task=task, status="in_progress", percent=20, narrative="旧账号填报",
+                                  submitted_by=None)
+    client.force_login(people["longde_nongban"])
+    detail = client.get(reverse("obligations:task", args=[task.pk]))
+    assert detail.status_code == 200 and "（未记录）" in detail.content.decode()
+    queue = client.get(reverse("obligations:review"))
+    assert queue.status_code == 200 and "旧账号填报" in queue.content.decode()
+    client.force_login(people["longde_fupin"])
+    response = client.get(reverse("obligations:report", args=[task.pk]))
+    assert response.status_code == 200
