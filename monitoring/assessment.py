@@ -14,7 +14,7 @@ are then scored in Python. Formulas, each 0–100, over the year Y:
 Total = Σ weight × score ÷ Σ weight over the non-empty parts. Counties are ranked within
 their city and their province, cities and member units within their province (ties share a
 rank); the last `ASSESSMENT_INTERVIEW_COUNT` places of each ranking in the province are
-flagged for 约谈 (all who tie for them).
+flagged for 约谈 (all who tie for them), in rankings of more subjects than that.
 """
 
 from __future__ import annotations
@@ -209,7 +209,10 @@ def _rank(results: list[dict], regions: dict[str, Region]) -> None:
         if kind == "province":
             threshold = sorted(Decimal(m["total"]) for m in members)[min(last, len(members)) - 1]
             for member in members:
-                member["interview"] = last > 0 and Decimal(member["total"]) <= threshold
+                # A ranking of no more subjects than the places to flag flags nobody: being
+                # the only county of a province is not being last.
+                member["interview"] = (0 < last < len(members)
+                                       and Decimal(member["total"]) <= threshold)
     for result in results:
         result.setdefault("rank_in_city", None)
         result.setdefault("interview", False)

@@ -141,3 +141,11 @@ def test_tampering_with_a_published_result_is_detected(world):
 
     problems = verify_assessment(2023)
     assert any("被改动" in p for p in problems)
+
+
+def test_the_only_subject_of_a_ranking_is_not_flagged_for_interview(world):
+    task = world.task(world.east_unit, D(2023, 6, 30))
+    report_on(task, D(2023, 7, 5))  # late: a low score, but no one to compare with
+    compute_assessment(2023)
+    east = AssessmentResult.objects.get(region=world.east)
+    assert east.rank_in_province == 1 and not east.interview
