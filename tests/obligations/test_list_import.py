@@ -284,3 +284,30 @@ def test_columns_a_sheet_does_not_have_are_left_as_they_are(seeded):
     plan = plan_import(data, file_name="x.xlsx", documents=PolicyDocument.objects.all(),
                        document=document)
     assert plan.valid and not plan.has_changes, [(r.row, r.changes) for r in plan.rows][:3]
+
+
+def test_the_preview_runs_the_same_number_of_queries_for_5_or_100_rows(seeded, client, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def sheet_with(rows: int) -> bytes:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["序号", "具体内容", "主要措施", "责任单位", "配合单位", "完成时限"])
+        for n in range(1, rows + 1):
+            sheet.append([n, f"措施{n}", "内容", "民政局", f"新单位{n}", "2022年底"])
+        output = io.BytesIO()
+        workbook.save(output)
+        return output.getvalue()
+
+    longde = Region.objects.get(name="隆德县")
+    client.force_login(people["admin"])
+    counts = []
+    for rows in (5, 100):
+        upload(client, sheet_with(rows), new_title=f"清单{rows}", new_region=longde.pk)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("obligations:list_import_preview",
+                                      args=[ListImport.objects.latest("id").pk]))
+        assert f'data-count="create">{rows}<' in page.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
