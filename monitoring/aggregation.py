@@ -19,35 +19,17 @@ from django.utils import timezone
 from obligations.schedule import current_period
 from obligations.sql import hash_joins
 
-# On time, set-based: the milestones a report names (submitted by the due date), and for
-# reports that name none, the milestone whose window (previous due date, due date] holds the
-# report's day. Two hash joins, instead of a correlated EXISTS per milestone (1.4 M index
-# probes on the synthetic province). The assessment uses the same rule (monitoring.assessment).
-_FACTS = """
+from .ontime import ON_TIME_CTES
+
+# Per task and year: milestones due so far and those reported on time (monitoring.ontime).
+_FACTS = f"""
 CREATE TEMP TABLE summary_facts ON COMMIT DROP AS
-WITH reports AS MATERIALIZED (
-    SELECT r.task_id, r.milestone_id, (r.submitted_at AT TIME ZONE %(tz)s)::date AS day
-    FROM obligations_progressreport r
-    WHERE r.review <> 'returned'
-), ms AS (
-    -- Windows (previous due date, due date], only for tasks with reports that name no milestone.
-    SELECT m.id, m.task_id, m.due_on,
-           LAG(m.due_on) OVER (PARTITION BY m.task_id ORDER BY m.due_on) AS previous_due
-    FROM obligations_milestone m
-    WHERE m.due_on <= %(today)s
-      AND m.task_id IN (SELECT task_id FROM reports WHERE milestone_id IS NULL)
-), on_time AS (
-    SELECT m.id FROM obligations_milestone m JOIN reports r ON r.milestone_id = m.id
-    WHERE r.day <= m.due_on AND m.due_on <= %(today)s
-    UNION
-    SELECT ms.id FROM ms JOIN reports r ON r.task_id = ms.task_id AND r.milestone_id IS NULL
-    WHERE r.day <= ms.due_on AND r.day > COALESCE(ms.previous_due, DATE '1900-01-01')
-), per_year AS (
+WITH {ON_TIME_CTES}, per_year AS (
     -- Per task and year, and (the grouping set without year) per task over all years: year 0.
     SELECT m.task_id, COALESCE(extract(year FROM m.due_on)::int, 0) AS year, count(*) AS due,
            count(ot.id) AS on_time
     FROM obligations_milestone m LEFT JOIN on_time ot ON ot.id = m.id
-    WHERE m.due_on <= %(today)s
+    WHERE m.due_on <= %(until)s
     GROUP BY GROUPING SETS ((m.task_id, extract(year FROM m.due_on)::int), (m.task_id))
 ), waiting AS (
     SELECT DISTINCT task_id FROM obligations_progressreport WHERE review = 'submitted'
@@ -164,7 +146,8 @@ _TARGET_MATCH = {
 def rebuild_summaries(*, today: datetime.date) -> dict:
     period = current_period()
     years = [0, *range(period.start.year, period.end.year + 1)]
-    params = {"today": today, "years": years, "now": timezone.now(), "tz": "Asia/Shanghai"}
+    params = {"today": today, "until": today, "years": years, "now": timezone.now(),
+              "tz": "Asia/Shanghai"}
     counts = {}
     with connection.cursor() as cursor, hash_joins(cursor):
         # ON COMMIT DROP does not fire when the job runs inside a larger transaction.

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from obligations.models import Region
 
 from .models import AssessmentEvent, AssessmentResult, AssessmentWeight, AssessmentYear
+from .ontime import ON_TIME_CTES
 
 PARTS = {
     "county": ["责任落实", "政策落实", "工作落实", "巩固成效"],
@@ -41,27 +42,14 @@ PARTS = {
     "unit": ["行业责任", "工作成效", "政策措施"],
 }
 
-_TASK_FACTS = """
-WITH ms AS (
-    SELECT m.id, m.task_id, m.due_on, m.status,
-           LAG(m.due_on) OVER (PARTITION BY m.task_id ORDER BY m.due_on) AS previous_due
-    FROM obligations_milestone m
-), due AS (
-    -- On time, as in the progress summaries: a report (not returned) for the milestone, or
-    -- for its task since the previous milestone, submitted on or before the due date.
-    SELECT ms.task_id, count(*) AS due,
-           count(*) FILTER (WHERE EXISTS (
-               SELECT 1 FROM obligations_progressreport r
-               WHERE r.task_id = ms.task_id AND r.review <> 'returned'
-                 AND (r.submitted_at AT TIME ZONE %(tz)s)::date <= ms.due_on
-                 AND (r.milestone_id = ms.id
-                      OR (r.milestone_id IS NULL
-                          AND (r.submitted_at AT TIME ZONE %(tz)s)::date
-                              > COALESCE(ms.previous_due, DATE '1900-01-01'))))) AS on_time,
-           count(*) FILTER (WHERE ms.status = 'closed') AS closed
-    FROM ms
-    WHERE ms.due_on BETWEEN %(start)s AND %(end)s
-    GROUP BY ms.task_id
+_TASK_FACTS = f"""
+WITH {ON_TIME_CTES}, due AS (
+    -- On time, as in the progress summaries (monitoring.ontime).
+    SELECT m.task_id, count(*) AS due, count(ot.id) AS on_time,
+           count(*) FILTER (WHERE m.status = 'closed') AS closed
+    FROM obligations_milestone m LEFT JOIN on_time ot ON ot.id = m.id
+    WHERE m.due_on BETWEEN %(start)s AND %(end)s
+    GROUP BY m.task_id
 ), reported AS (
     SELECT DISTINCT r.task_id FROM obligations_progressreport r
     WHERE (r.submitted_at AT TIME ZONE %(tz)s)::date BETWEEN %(start)s AND %(end)s
@@ -130,7 +118,7 @@ def _ancestor(path: str, regions: dict[str, Region], level: str) -> Region | Non
 def compute_results(year: int) -> list[dict]:
     """The year's results as plain dicts (nothing written): for saving and for verifying."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    params = {"start": start, "end": end, "year": year, "tz": "Asia/Shanghai"}
+    params = {"start": start, "end": end, "until": end, "year": year, "tz": "Asia/Shanghai"}
     with connection.cursor() as cursor:
         cursor.execute(_TASK_FACTS, params)
         unit_rows = cursor.fetchall()
