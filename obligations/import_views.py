@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -85,9 +86,13 @@ def preview(request, pk):
 
 @login_required
 @require_POST
+@transaction.atomic
 def confirm(request, pk):
     _require_importer(request)
-    upload = _get_upload(request, pk)
+    _get_upload(request, pk)  # 404 unless visible
+    # Locked until this request ends: two confirmations of one upload write it once.
+    upload = ListImport.objects.select_for_update().select_related(
+        "document", "new_region").get(pk=pk)
     if upload.applied_at:
         messages.info(request, _("这份清单已于%(at)s导入，未重复写入。") % {
             "at": timezone.localtime(upload.applied_at).strftime("%Y年%-m月%-d日 %H:%M")})
@@ -102,7 +107,8 @@ def confirm(request, pk):
         messages.info(request, _("清单与系统中的数据一致，没有需要写入的内容。"))
         return redirect("obligations:list_import_preview", upload.pk)
     try:
-        result = apply_import(plan, actor=request.user, file_name=upload.file_name)
+        with transaction.atomic():  # a failed import leaves the upload as it was
+            result = apply_import(plan, actor=request.user, file_name=upload.file_name)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("obligations:list_import_preview", upload.pk)
