@@ -91,7 +91,7 @@ def confirm(request, pk):
     _require_importer(request)
     _get_upload(request, pk)  # 404 unless visible
     # Locked until this request ends: two confirmations of one upload write it once.
-    upload = ListImport.objects.select_for_update().select_related(
+    upload = ListImport.objects.select_for_update(of=("self",)).select_related(
         "document", "new_region").get(pk=pk)
     if upload.applied_at:
         messages.info(request, _("这份清单已于%(at)s导入，未重复写入。") % {
