@@ -37,7 +37,19 @@ CHARTS = """
 
 
 def assert_charts_drawn(page, expected_titles):
-    charts = page.evaluate(CHARTS)
+    # The heading shows while the (large) chart library may still be loading: wait until
+    # every chart element has its canvas.
+    page.wait_for_load_state("load")
+    page.wait_for_function("""() => {
+      const charts = document.querySelectorAll('.dashboard-chart');
+      return charts.length > 0 && document.querySelectorAll('.dashboard-chart canvas').length
+             === charts.length;
+    }""")
+    for _attempt in range(50):  # ECharts may paint on the next animation frame
+        charts = page.evaluate(CHARTS)
+        if all(chart["painted"] > 200 for chart in charts):
+            break
+        page.wait_for_timeout(100)
     assert charts, "no chart on the page"
     for chart in charts:
         assert chart["painted"] > 200, chart  # more than a blank canvas
