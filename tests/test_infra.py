@@ -63,3 +63,9 @@ def test_celery_task_runs_on_a_real_worker(celery_worker_queue):
     result = ping.apply_async(queue=celery_worker_queue)
     assert result.get(timeout=60) == "pong"
     assert result.successful()
+
+
+def test_favicon_is_served_by_the_app(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("/static/obligations/favicon.svg")
