@@ -17,6 +17,18 @@ def _unit_q(prefix: str, value: str) -> Q:
             | Q(**{f"{prefix}__renames__old_name": value}))
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Orders by the chosen fields, then by id: pages never overlap or skip rows, even for
+    ties (two tasks of one unit) or an empty choice (`?ordering=,`), which the plain filter
+    turns into no ordering at all."""
+
+    def filter(self, qs, value):
+        ordering = [self.get_ordering_value(p) for p in value or [] if p]
+        if not ordering:
+            return qs
+        return qs.order_by(*ordering, "id")
+
+
 class InForceMixin(django_filters.FilterSet):
     in_force_for = django_filters.CharFilter(
         method="filter_in_force", label=_("在该区划（代码）有效，与 on 同用"))
@@ -44,9 +56,8 @@ class ObligationFilter(InForceMixin):
                                        method="filter_role", label=_("与 unit 同用：该单位的角色"))
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）的任务所在事项"))
     q = django_filters.CharFilter(method="filter_text", label=_("搜索标题、原文或单位"))
-    ordering = django_filters.OrderingFilter(fields=(("position", "position"), ("code", "code"),
-                                                     ("document", "document")),
-                                             label=_("排序"))
+    ordering = StableOrderingFilter(fields=(("position", "position"), ("code", "code"),
+                                            ("document", "document")), label=_("排序"))
 
     class Meta:
         model = Obligation
@@ -85,8 +96,8 @@ class TaskFilter(InForceMixin):
     due_after = django_filters.DateFilter(field_name="milestones__due_on", lookup_expr="gte",
                                           distinct=True, label=_("有节点不早于该日期"))
     q = django_filters.CharFilter(method="filter_text", label=_("搜索事项标题或单位"))
-    ordering = django_filters.OrderingFilter(fields=(("id", "id"), ("updated_at", "updated"),
-                                                     ("unit__name", "unit")), label=_("排序"))
+    ordering = StableOrderingFilter(fields=(("id", "id"), ("updated_at", "updated"),
+                                            ("unit__name", "unit")), label=_("排序"))
 
     class Meta:
         model = Task

@@ -2,8 +2,10 @@
 
 import csv
 import io
+import warnings
 
 import pytest
+from django.core.paginator import UnorderedObjectListWarning
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
@@ -257,3 +259,21 @@ def test_other_list_endpoints_stay_inside_the_tokens_region(token_for, url):
 
             region = Obligation.objects.get(pk=row["obligation"]).document.region.code
             assert region in {"210000", "210400", "210422"}
+
+
+@pytest.mark.parametrize("ordering", ["unit", "-unit", ","])
+def test_task_pages_neither_overlap_nor_skip_whatever_the_ordering(token_for, ordering):
+    """Many tasks share a unit name: without a tie-breaker, pages could repeat or lose rows."""
+    api = token_for("640423")
+    seen = []
+    page = 1
+    warnings.simplefilter("error", UnorderedObjectListWarning)  # pytest restores the filters
+    while True:
+        response = api.get("/api/v1/tasks/", {"ordering": ordering, "page_size": 50, "page": page})
+        assert response.status_code == 200
+        seen += [row["id"] for row in response.json()["results"]]
+        if not response.json()["next"]:
+            break
+        page += 1
+    assert len(seen) == len(set(seen)) == Task.objects.filter(
+        unit__region__path__startswith="640000/640400/640423/").count()
