@@ -10,8 +10,8 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+
+from obligations.exports import header_row
 
 from .dashboards import Section
 
@@ -22,15 +22,9 @@ def _score(value) -> float | None:
 
 def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], widths: list[int]):
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    header_row(sheet, header, widths)
     for row in rows:
         sheet.append(row)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "C2"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

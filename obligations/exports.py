@@ -75,15 +75,9 @@ def to_xlsx(rows: list[dict]) -> bytes:
     for rows_of_document in by_document.values():
         title = _sheet_title(rows_of_document[0]["document"] if rows_of_document else "责任清单", used)
         sheet = workbook.create_sheet(title)
-        sheet.append(COLUMNS)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDEBF7")
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        header_row(sheet, COLUMNS, WIDTHS)
         for row in rows_of_document:
             sheet.append([row[k] for k in KEYS])
-        for index, width in enumerate(WIDTHS, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
         for line in sheet.iter_rows(min_row=2):
             for cell in line:
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -91,6 +85,17 @@ def to_xlsx(rows: list[dict]) -> bytes:
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def header_row(sheet, columns: list[str], widths: list[int]) -> None:
+    """The first row of our workbooks: bold on light blue, centred; the columns' widths."""
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
 
 
 def _sheet_title(name: str, used: set) -> str:

@@ -408,18 +408,19 @@ def _replace_units(obligation: Obligation, values: dict, resolver, *, created: b
         ObligationUnit.objects.filter(pk__in=[r.pk for r in gone]).delete()
     else:
         keep = {}
-    refs = []
+    refs, kept = [], []
     for position, (name, role) in enumerate(wanted):
         ref = keep.get((name, role))
         if ref is not None:
             ref.position = position
-            ref.save(update_fields=["position"])
+            kept.append(ref)
             continue
         target = resolver.resolve(name)
         refs.append(ObligationUnit(
             obligation=obligation, role=role, written_name=name, position=position,
             unit=target if isinstance(target, Unit) else None,
             collective=target if isinstance(target, CollectiveUnit) else None))
+    ObligationUnit.objects.bulk_update(kept, ["position"])
     ObligationUnit.objects.bulk_create(refs)
 
 

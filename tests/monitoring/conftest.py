@@ -2,18 +2,31 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from obligations.models import (
+    IndicatorTarget,
+    IndicatorValue,
     Membership,
     Milestone,
     Obligation,
     PolicyDocument,
+    ProgressReport,
     Region,
     Task,
     Unit,
 )
 
 D = datetime.date
+
+
+def report_on(task, day, review="submitted", milestone=None):
+    """A report on `task` submitted at 10:00 Beijing time on `day`."""
+    report = ProgressReport.objects.create(task=task, status="in_progress", percent=50,
+                                           narrative="进展", review=review, milestone=milestone)
+    at = timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 10))
+    ProgressReport.objects.filter(pk=report.pk).update(submitted_at=at)
+    return report
 
 
 class World:
@@ -41,6 +54,25 @@ class World:
         Membership.objects.create(user=self.far_supervisor, unit=self.west_unit,
                                   role="supervisor", region=self.west)
         self.positions = 0
+
+    def hand_computed_2023(self):
+        """The assessment's worked example (values in test_aggregation_and_assessment).
+
+        东县: two tasks in force in 2023, 4 milestones due; one task reported (on time for its
+        first milestone, then approved and closed), the other never; one indicator target,
+        attained. 西县: one task, both milestones reported on time, no target.
+        """
+        first = self.task(self.east_unit, D(2023, 3, 31), D(2023, 9, 30))
+        self.task(self.east_unit, D(2023, 6, 30), D(2023, 12, 31))
+        report_on(first, D(2023, 3, 15), review="approved")
+        first.milestones.filter(due_on=D(2023, 3, 31)).update(status=Milestone.Status.CLOSED)
+        target = IndicatorTarget.objects.create(obligation=first.obligation, name="卫生厕所普及率",
+                                                comparator=">=", value=85, unit="%",
+                                                due_year=2023, source_text="…")
+        IndicatorValue.objects.create(target=target, region=self.east, year=2023, value=90)
+        west = self.task(self.west_unit, D(2023, 6, 30), D(2023, 12, 31))
+        report_on(west, D(2023, 6, 1))
+        report_on(west, D(2023, 12, 1))
 
     def task(self, unit, *due_dates, title="测试措施"):
         self.positions += 1

@@ -6,25 +6,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from monitoring.assessment import compute_assessment, publish_assessment, reopen_assessment
 from monitoring.jobs import aggregate_progress, sweep_overdue
 from monitoring.models import AssessmentEvent, AssessmentResult, AssessmentWeight, ProgressSummary
-from obligations.models import IndicatorTarget, IndicatorValue, Milestone, ProgressReport
+from obligations.models import ProgressReport
+
+from .conftest import report_on
 
 D = datetime.date
 
 
-def at(day, hour=10):
-    return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, hour))
-
-
-def report_on(task, day, review="submitted", milestone=None):
-    report = ProgressReport.objects.create(task=task, status="in_progress", percent=50,
-                                           narrative="进展", review=review, milestone=milestone)
-    ProgressReport.objects.filter(pk=report.pk).update(submitted_at=at(day))
-    return report
 
 
 def summary(scope, scope_id, year=0):
@@ -55,20 +47,7 @@ def test_summaries_roll_up_the_region_tree(world):
 
 
 def test_assessment_formulas_on_a_hand_computed_example(world):
-    # 东县: two tasks in force in 2023, 4 milestones due; one task reported (on time for its
-    # first milestone, then approved and closed); the other never reported.
-    first = world.task(world.east_unit, D(2023, 3, 31), D(2023, 9, 30))
-    world.task(world.east_unit, D(2023, 6, 30), D(2023, 12, 31))
-    report_on(first, D(2023, 3, 15), review="approved")
-    first.milestones.filter(due_on=D(2023, 3, 31)).update(status=Milestone.Status.CLOSED)
-    target = IndicatorTarget.objects.create(obligation=first.obligation, name="卫生厕所普及率",
-                                            comparator=">=", value=85, unit="%", due_year=2023,
-                                            source_text="…")
-    IndicatorValue.objects.create(target=target, region=world.east, year=2023, value=90)
-    # 西县: one task, both milestones reported on time.
-    west = world.task(world.west_unit, D(2023, 6, 30), D(2023, 12, 31))
-    report_on(west, D(2023, 6, 1))
-    report_on(west, D(2023, 12, 1))
+    world.hand_computed_2023()
     compute_assessment(2023)
     east = AssessmentResult.objects.get(year__year=2023, region=world.east)
     # The 3-15 report covers the 3-31 milestone only; nothing was reported for 9-30.

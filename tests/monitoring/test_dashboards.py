@@ -27,6 +27,8 @@ from obligations.models import (
     Unit,
 )
 
+from .conftest import report_on
+
 D = datetime.date
 TODAY = timezone.localdate()
 # A year of the transition period that lies wholly in the past, so every date below is due.
@@ -35,13 +37,6 @@ YEAR = 2025 if TODAY.year > 2025 else TODAY.year - 1
 
 def at(day):
     return timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 10))
-
-
-def report_on(task, day, review="submitted", milestone=None):
-    report = ProgressReport.objects.create(task=task, status="in_progress", percent=50,
-                                           narrative="进展", review=review, milestone=milestone)
-    ProgressReport.objects.filter(pk=report.pk).update(submitted_at=at(day))
-    return report
 
 
 def person(username, role, region, unit=None):
