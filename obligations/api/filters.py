@@ -2,7 +2,7 @@
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Obligation, Region, Task
@@ -51,9 +51,10 @@ class InForceMixin(django_filters.FilterSet):
 class ObligationFilter(InForceMixin):
     in_force_field = "pk__in"
     document = django_filters.NumberFilter(field_name="document_id", label=_("文件编号"))
-    unit = django_filters.CharFilter(method="filter_unit", label=_("单位（编号、名称、简称或曾用名）"))
+    # unit and role are applied together in filter_queryset: they describe one task.
+    unit = django_filters.CharFilter(method="noop", label=_("单位（编号、名称、简称或曾用名）"))
     role = django_filters.ChoiceFilter(choices=[("lead", _("牵头")), ("support", _("配合"))],
-                                       method="filter_role", label=_("与 unit 同用：该单位的角色"))
+                                       method="noop", label=_("与 unit 同用：该单位的角色"))
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）的任务所在事项"))
     q = django_filters.CharFilter(method="filter_text", label=_("搜索标题、原文或单位"))
     ordering = StableOrderingFilter(fields=(("position", "position"), ("code", "code"),
@@ -63,11 +64,17 @@ class ObligationFilter(InForceMixin):
         model = Obligation
         fields = []
 
-    def filter_unit(self, queryset, name, value):
-        return queryset.filter(_unit_q("tasks__unit", value)).distinct()
-
-    def filter_role(self, queryset, name, value):
-        return queryset.filter(tasks__role=value).distinct()
+    def filter_queryset(self, queryset):
+        """`unit=X&role=lead` means X leads: both conditions hold for the same task. Two
+        `.filter()` calls over the multi-valued `tasks` would each pick any task, so an
+        obligation X only supports matched as soon as someone else led it. EXISTS also keeps
+        each obligation once without DISTINCT."""
+        queryset = super().filter_queryset(queryset)
+        unit, role = self.form.cleaned_data.get("unit"), self.form.cleaned_data.get("role")
+        task = (_unit_q("unit", unit) if unit else Q()) & (Q(role=role) if role else Q())
+        if not task:
+            return queryset
+        return queryset.filter(Exists(Task.objects.filter(task, obligation=OuterRef("pk"))))
 
     def filter_region(self, queryset, name, value):
         region = Region.objects.filter(code=value).first()

@@ -62,10 +62,33 @@ def test_revoked_token_is_refused(token_for):
     assert api.get("/api/v1/tasks/").status_code == 401
 
 
+# 青财农字〔2021〕818号: 社会保障处 (社保处 in 二.(八)) only takes part (参与) in 二.(一) and 二.(三),
+# where 农业农村处 leads; it leads or 分别负责 in the eleven others that name it, and in 一.(一)
+# and 一.(二) as one of 厅各相关处室.
+SOCIAL_SECURITY_LEADS = {"一.(一)", "一.(二)", "二.(四)", "二.(八)", "三.(一)", "三.(二)", "三.(三)",
+                         "三.(四)", "四.(二)", "四.(四)", "五.(一)", "五.(二)", "五.(三)"}
+SOCIAL_SECURITY_SUPPORTS = {"二.(一)", "二.(三)"}
+
+
+@pytest.mark.parametrize("unit", ["社会保障处", "社保处"])
+def test_unit_and_role_filter_the_same_task(token_for, unit):
+    """role=lead&unit=X: obligations X leads, not those where X supports and someone else leads."""
+    province = token_for("630000")
+    leads = all_results(province, "/api/v1/obligations/", {"unit": unit, "role": "lead"})
+    assert {r["code"] for r in leads} == SOCIAL_SECURITY_LEADS, [r["code"] for r in leads]
+    assert len({r["id"] for r in leads}) == len(leads)  # no obligation twice
+    assert all({"社会保障处", "社保处", "厅各相关处室"} & set(r["lead_units"]) for r in leads)
+    supports = all_results(province, "/api/v1/obligations/", {"unit": unit, "role": "support"})
+    assert {r["code"] for r in supports} == SOCIAL_SECURITY_SUPPORTS
+    assert all("社会保障处" in r["supporting_units"] for r in supports)
+    either = all_results(province, "/api/v1/obligations/", {"unit": unit})
+    assert sorted(r["code"] for r in either) == sorted(SOCIAL_SECURITY_LEADS | SOCIAL_SECURITY_SUPPORTS)
+    listed = province.get("/api/v1/responsibility-list/", {"unit": unit, "role": "support"}).json()
+    assert len(listed) == len(SOCIAL_SECURITY_SUPPORTS)
+
+
 def test_obligation_filters(token_for):
     province = token_for("630000")
-    rows = results(province.get("/api/v1/obligations/", {"unit": "社会保障处", "role": "lead"}))
-    assert rows and all(any(u in ("社保处", "社会保障处") or True for u in r["lead_units"]) for r in rows)
     searched = results(province.get("/api/v1/obligations/", {"q": "涉农资金统筹整合"}))
     assert {r["code"] for r in searched} >= {"二.(三)", "第十二章第二节"}
     in_force = results(province.get("/api/v1/obligations/",
@@ -86,7 +109,7 @@ def test_task_filters_including_former_names_and_region_subtree(token_for):
     townships = all_results(api, "/api/v1/tasks/", {"region": "640423100"})
     assert {t["unit"] for t in townships} == {"城关镇人民政府"}
     support = all_results(api, "/api/v1/tasks/", {"role": "support", "unit": "民政局"})
-    assert support and all(t["role"] == "support" for t in support)
+    assert support and all((t["role"], t["unit"]) == ("support", "民政局") for t in support)
     due = all_results(api, "/api/v1/tasks/", {"due_before": "2021-07-01", "unit": "乡村振兴局"})
     assert {t["obligation_code"] for t in due} >= {"二.(五)", "二.(二)"}
     bad = api.get("/api/v1/tasks/", {"due_before": "明天", "light": "purple", "region": "999999"})
