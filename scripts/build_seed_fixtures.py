@@ -4,6 +4,8 @@ the corrections a person made after reading the documents (the review).
     .venv/bin/python scripts/build_seed_fixtures.py
 
 Run it after changing the importer, then read the diff of fixtures/documents/.
+tests/obligations/test_seed_fixtures.py imports `reviewed_document` to check that the
+committed JSON still equals what this script would write.
 """
 
 import json
@@ -12,15 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-
-import django  # noqa: E402
-
-django.setup()
-
-from obligations.importers import parse_document  # noqa: E402
-
+SOURCES = ROOT / "fixtures" / "sources"
 DOCS = ROOT / "fixtures" / "documents"
 GARBLE = "㝡䍛᭫ඊᡀ᷌"  # one OCR garble, four times in 000: the glyphs of 脱贫攻坚成果
 
@@ -87,15 +81,32 @@ REVIEWS = {"000": review_000, "001": review_001, "002": review_002, "003": revie
            "004": review_004}
 
 
+def reviewed_document(source: Path) -> dict:
+    """The importer's reading of one source text, then its recorded review (needs Django's
+    settings for the importer's messages, nothing else)."""
+    from obligations.importers import parse_document
+
+    document = parse_document(source.read_bytes(), source_name=source.name).to_dict()
+    REVIEWS[source.name[:3]](document)
+    return document
+
+
+def as_json(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+
+
 def main():
-    for source in sorted((ROOT / "fixtures" / "sources").glob("*.txt")):
-        prefix = source.name[:3]
-        document = parse_document(source.read_bytes(), source_name=source.name).to_dict()
-        REVIEWS[prefix](document)
-        out = DOCS / f"{prefix}.json"
-        out.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for source in sorted(SOURCES.glob("*.txt")):
+        document = reviewed_document(source)
+        out = DOCS / f"{source.name[:3]}.json"
+        out.write_text(as_json(document), encoding="utf-8")
         print(out.relative_to(ROOT), len([n for n in document["nodes"] if n["kind"] == "measure"]))
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    import django
+
+    django.setup()
     main()
