@@ -1,151 +1,174 @@
-"""The nightly sweep's writes: traffic lights, reminders and escalations, in set-based SQL.
+"""The traffic light (红黄绿灯), "next due" and "overdue by N days": the one definition.
 
-Everything is computed from dates, never from "since the last run": a sweep that
-did not run for three days (broker down) catches up by itself, and running it
-twice gives the same result as once (reminders are unique per milestone and kind).
+Every reader calls this module: the nightly sweep that stores lights and sends reminders
+(obligations.sweep), the task list and its filter, the task page, the API and its
+`?light=` filter, the progress summaries behind the dashboards (monitoring.aggregation)
+and the dashboards' longest-overdue list. The rule is written once, as SQL templates;
+`milestone_light()` / `task_lights()` make ORM expressions of them, `milestone_light_sql()`
+/ `task_light_sql()` raw SQL for the jobs, so querysets and jobs stay set-based and agree.
 
-Lights: a closed milestone is done; a reported one waits for review (green); an
-open one is red after its due date, yellow within `soon_days` of it, else green.
-A task is done when its status is 已完成, else takes its worst open milestone's light.
+A milestone is
+- done (已完成) when closed by an approved report;
+- green when reported and waiting for review — decided so because the unit has done what
+  it owes and the supervisor's queue is not the unit's delay: chasing the unit would be
+  wrong, and a returned report reopens the milestone, which then lights by its date again.
+  Whether it was reported late is a separate fact ("reported on time", monitoring.ontime),
+  which the assessment scores;
+- red (逾期) when open and its due date is before today (Beijing time): overdue from the
+  day after the due date, so a report at 23:59 on the due date is in time;
+- yellow (将到期) when open and due within `DUE_SOON_DAYS` days (today included);
+- green otherwise.
+
+A task is done when its status is 已完成 or all of its milestones are closed; otherwise it
+takes the light of its next due milestone: the earliest milestone still open (reported
+ones wait for the supervisor, not the unit). That is the worst of its milestones' lights.
+
+Overdue by N days: today − the next due date, for a red task (or an open milestone past
+its date); escalation to the supervisors after more than `ESCALATE_AFTER_DAYS` of it.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import string
 
-from django.db import connection
-from django.utils.translation import gettext as _
+from django.conf import settings
+from django.db.models import CharField, Count, Expression, F, Min, Q, Value
 
-from .sql import hash_joins
+RED, YELLOW, GREEN, DONE = "red", "yellow", "green", "done"
 
-
-@dataclass
-class SweepCounts:
-    milestones_changed: int = 0
-    tasks_changed: int = 0
-    reminders: int = 0
-    escalations: int = 0
-    notifications: int = 0
-
-    def as_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
-_MILESTONE_LIGHTS = """
-WITH new AS (
-    SELECT id,
-           CASE WHEN status = 'closed' THEN 'done'
-                WHEN status = 'reported' THEN 'green'
-                WHEN due_on < %(today)s THEN 'red'
-                WHEN due_on <= %(soon)s THEN 'yellow'
-                ELSE 'green' END AS light
-    FROM obligations_milestone
+# {status} {due_on} of the milestone; {today} {soon} the dates.
+MILESTONE_LIGHT = (
+    "(CASE WHEN {status} = 'closed' THEN 'done' WHEN {status} = 'reported' THEN 'green' "
+    "WHEN {due_on} < {today} THEN 'red' WHEN {due_on} <= {soon} THEN 'yellow' "
+    "ELSE 'green' END)"
 )
-UPDATE obligations_milestone m
-SET light = new.light,
-    red_since = CASE WHEN new.light = 'red' THEN m.due_on + 1 ELSE NULL END
-FROM new
-WHERE m.id = new.id
-  AND (m.light IS DISTINCT FROM new.light
-       OR m.red_since IS DISTINCT FROM CASE WHEN new.light = 'red' THEN m.due_on + 1 END)
-"""
 
-_TASK_LIGHTS = """
-WITH worst AS (
-    SELECT t.id,
-           CASE WHEN t.status = 'done' THEN 'done'
-                WHEN bool_or(m.light = 'red') THEN 'red'
-                WHEN bool_or(m.light = 'yellow') THEN 'yellow'
-                WHEN count(m.id) > 0 AND bool_and(m.light = 'done') THEN 'done'
-                ELSE 'green' END AS light
-    FROM obligations_task t
-    LEFT JOIN obligations_milestone m ON m.task_id = t.id
-    GROUP BY t.id, t.status
+# {status} of the task; over its milestones: {next_due} the earliest open one's date,
+# {milestones} their number, {unclosed} those not closed.
+TASK_LIGHT = (
+    "(CASE WHEN {status} = 'done' THEN 'done' WHEN {next_due} < {today} THEN 'red' "
+    "WHEN {next_due} <= {soon} THEN 'yellow' "
+    "WHEN {milestones} > 0 AND {unclosed} = 0 THEN 'done' ELSE 'green' END)"
 )
-UPDATE obligations_task t SET light = worst.light
-FROM worst WHERE t.id = worst.id AND t.light IS DISTINCT FROM worst.light
-"""
-
-# New reminders (each milestone and kind once, ever), and one inbox entry per official of
-# the task's unit, in one statement.
-_REMINDERS = """
-WITH fresh AS (
-    INSERT INTO obligations_reminder (task_id, milestone_id, kind, created_at)
-    SELECT m.task_id, m.id, m.light, %(now)s
-    FROM obligations_milestone m
-    WHERE m.light IN ('yellow', 'red')
-    ON CONFLICT (milestone_id, kind) DO NOTHING
-    RETURNING task_id, milestone_id, kind
-), sent AS (
-    INSERT INTO obligations_notification (user_id, kind, title, body, link, created_at)
-    SELECT ms.user_id, 'reminder',
-           CASE f.kind WHEN 'red' THEN %(red_title)s ELSE %(yellow_title)s END
-               || left(o.title, 150),
-           %(due_label)s || to_char(m.due_on, 'YYYY"年"FMMM"月"FMDD"日"'),
-           '/tasks/' || f.task_id || '/', %(now)s
-    FROM fresh f
-    JOIN obligations_milestone m ON m.id = f.milestone_id
-    JOIN obligations_task t ON t.id = f.task_id
-    JOIN obligations_obligation o ON o.id = t.obligation_id
-    JOIN obligations_membership ms ON ms.unit_id = t.unit_id AND ms.role = 'official'
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM fresh), (SELECT count(*) FROM sent)
-"""
-
-# Red longer than N days: the supervisors of every region above the unit are told, once.
-_ESCALATIONS = """
-WITH fresh AS (
-    INSERT INTO obligations_reminder (task_id, milestone_id, kind, created_at)
-    SELECT m.task_id, m.id, 'escalation', %(now)s
-    FROM obligations_milestone m
-    WHERE m.light = 'red' AND m.red_since <= %(escalate_before)s
-    ON CONFLICT (milestone_id, kind) DO NOTHING
-    RETURNING task_id, milestone_id
-), sent AS (
-    INSERT INTO obligations_notification (user_id, kind, title, body, link, created_at)
-    SELECT DISTINCT ON (ms.user_id, f.milestone_id) ms.user_id, 'escalation',
-           %(escalation_title)s || u.name || '：' || left(o.title, 120),
-           %(due_label)s || to_char(m.due_on, 'YYYY"年"FMMM"月"FMDD"日"'),
-           '/tasks/' || f.task_id || '/', %(now)s
-    FROM fresh f
-    JOIN obligations_milestone m ON m.id = f.milestone_id
-    JOIN obligations_task t ON t.id = f.task_id
-    JOIN obligations_obligation o ON o.id = t.obligation_id
-    JOIN obligations_unit u ON u.id = t.unit_id
-    JOIN obligations_region ur ON ur.id = u.region_id
-    JOIN obligations_membership ms ON ms.role = 'supervisor'
-    JOIN obligations_region sr ON sr.id = ms.region_id AND ur.path LIKE sr.path || '%%'
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM fresh), (SELECT count(*) FROM sent)
-"""
 
 
-def refresh_lights(*, today: datetime.date, soon_days: int, escalate_after_days: int,
-                   now: datetime.datetime) -> SweepCounts:
-    """Runs inside the caller's transaction (the job holds its lock for it)."""
-    counts = SweepCounts()
-    params = {
-        "today": today,
-        "soon": today + datetime.timedelta(days=soon_days),
-        "now": now,
-        "escalate_before": today - datetime.timedelta(days=escalate_after_days),
-        "red_title": _("任务已逾期："),
-        "yellow_title": _("任务即将到期："),
-        "escalation_title": _("逾期督办："),
-        "due_label": _("节点截止日期："),
+def soon_date(today: datetime.date, soon_days: int | None = None) -> datetime.date:
+    days = settings.DUE_SOON_DAYS if soon_days is None else soon_days
+    return today + datetime.timedelta(days=days)
+
+
+def overdue_days(next_due: datetime.date | None, today: datetime.date) -> int:
+    """Days past the due date (0 when not overdue): due yesterday is 1 day overdue."""
+    if next_due is None or next_due >= today:
+        return 0
+    return (today - next_due).days
+
+
+def escalate_before(today: datetime.date, escalate_after_days: int) -> datetime.date:
+    """An open milestone due before this date is overdue by more than the days allowed."""
+    return today - datetime.timedelta(days=escalate_after_days)
+
+
+# Raw SQL for the jobs --------------------------------------------------------------------
+
+
+def milestone_light_sql(alias: str = "m", *, today: str = "%(today)s",
+                        soon: str = "%(soon)s") -> str:
+    return MILESTONE_LIGHT.format(status=f"{alias}.status", due_on=f"{alias}.due_on",
+                                  today=today, soon=soon)
+
+
+def task_light_sql(*, status: str, next_due: str, milestones: str, unclosed: str,
+                   today: str = "%(today)s", soon: str = "%(soon)s") -> str:
+    return TASK_LIGHT.format(status=status, next_due=next_due, milestones=milestones,
+                             unclosed=unclosed, today=today, soon=soon)
+
+
+def task_light_aggregates_sql(alias: str = "m") -> dict[str, str]:
+    """The aggregates TASK_LIGHT reads, over a task's milestones joined as `alias`."""
+    return {
+        "next_due": f"min({alias}.due_on) FILTER (WHERE {alias}.status = 'open')",
+        "milestones": f"count({alias}.id)",
+        "unclosed": f"count({alias}.id) FILTER (WHERE {alias}.status <> 'closed')",
     }
-    with connection.cursor() as cursor:
-        with hash_joins(cursor):
-            cursor.execute(_MILESTONE_LIGHTS, params)
-            counts.milestones_changed = cursor.rowcount
-            cursor.execute(_TASK_LIGHTS, params)
-            counts.tasks_changed = cursor.rowcount
-            cursor.execute(_REMINDERS, params)
-            counts.reminders, sent = cursor.fetchone()
-        cursor.execute(_ESCALATIONS, params)  # a LIKE join on region paths: nested loops it is
-        counts.escalations, escalated = cursor.fetchone()
-    counts.notifications = sent + escalated
-    return counts
+
+
+# ORM expressions -------------------------------------------------------------------------
+
+
+class SqlTemplate(Expression):
+    """A SQL template whose {names} are filled with compiled ORM expressions, in order."""
+
+    def __init__(self, template: str, output_field=None, **expressions):
+        super().__init__(output_field=output_field or CharField())
+        self.template = template
+        self.names = [name for _, name, _, _ in string.Formatter().parse(template) if name]
+        self.unique = list(dict.fromkeys(self.names))
+        self.expressions = {name: expressions[name] for name in self.unique}
+
+    def get_source_expressions(self):
+        return [self.expressions[name] for name in self.unique]
+
+    def set_source_expressions(self, exprs):
+        self.expressions = dict(zip(self.unique, exprs, strict=True))
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False,
+                           for_save=False):
+        clone = self.copy()
+        clone.is_summary = summarize
+        clone.expressions = {
+            name: expr.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+            for name, expr in self.expressions.items()}
+        return clone
+
+    def as_sql(self, compiler, connection):
+        compiled = {name: compiler.compile(expr) for name, expr in self.expressions.items()}
+        params = []
+        for name in self.names:  # params in the order the placeholders appear
+            params.extend(compiled[name][1])
+        sql = self.template.format(**{name: sql for name, (sql, _) in compiled.items()})
+        return sql, params
+
+
+def milestone_light(*, today: datetime.date, soon_days: int | None = None,
+                    prefix: str = "") -> SqlTemplate:
+    """The light of a milestone (or of `prefix`'s milestone, e.g. "milestones__")."""
+    return SqlTemplate(MILESTONE_LIGHT, status=F(f"{prefix}status"),
+                       due_on=F(f"{prefix}due_on"), today=Value(today),
+                       soon=Value(soon_date(today, soon_days)))
+
+
+def next_due() -> Min:
+    """The date of a task's next milestone still to report (its earliest open one)."""
+    return Min("milestones__due_on", filter=Q(milestones__status="open"))
+
+
+def task_lights(*, today: datetime.date, soon_days: int | None = None) -> dict:
+    """Annotations for a Task queryset: `next_due` and `current_light` (one GROUP BY)."""
+    return {
+        "next_due": next_due(),
+        "current_light": SqlTemplate(
+            TASK_LIGHT, status=F("status"), next_due=next_due(),
+            milestones=Count("milestones"),
+            unclosed=Count("milestones", filter=~Q(milestones__status="closed")),
+            today=Value(today), soon=Value(soon_date(today, soon_days))),
+    }
+
+
+def with_task_lights(tasks, *, today: datetime.date, soon_days: int | None = None):
+    return tasks.annotate(**task_lights(today=today, soon_days=soon_days))
+
+
+def with_milestone_lights(milestones, *, today: datetime.date, soon_days: int | None = None):
+    return milestones.annotate(current_light=milestone_light(today=today, soon_days=soon_days))
+
+
+def task_light_now(task, *, today: datetime.date, soon_days: int | None = None) -> dict:
+    """One task's `current_light`, `next_due` and `overdue_days` (one query)."""
+    from .models import Task
+
+    row = (with_task_lights(Task.objects.filter(pk=task.pk), today=today, soon_days=soon_days)
+           .values("current_light", "next_due").get())
+    row["overdue_days"] = overdue_days(row["next_due"], today) if row["current_light"] == RED else 0
+    return row

@@ -1,0 +1,151 @@
+"""The nightly sweep's writes: traffic lights, reminders and escalations, in set-based SQL.
+
+Everything is computed from dates, never from "since the last run": a sweep that
+did not run for three days (broker down) catches up by itself, and running it
+twice gives the same result as once (reminders are unique per milestone and kind).
+
+Lights: a closed milestone is done; a reported one waits for review (green); an
+open one is red after its due date, yellow within `soon_days` of it, else green.
+A task is done when its status is 已完成, else takes its worst open milestone's light.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from .sql import hash_joins
+
+
+@dataclass
+class SweepCounts:
+    milestones_changed: int = 0
+    tasks_changed: int = 0
+    reminders: int = 0
+    escalations: int = 0
+    notifications: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+_MILESTONE_LIGHTS = """
+WITH new AS (
+    SELECT id,
+           CASE WHEN status = 'closed' THEN 'done'
+                WHEN status = 'reported' THEN 'green'
+                WHEN due_on < %(today)s THEN 'red'
+                WHEN due_on <= %(soon)s THEN 'yellow'
+                ELSE 'green' END AS light
+    FROM obligations_milestone
+)
+UPDATE obligations_milestone m
+SET light = new.light,
+    red_since = CASE WHEN new.light = 'red' THEN m.due_on + 1 ELSE NULL END
+FROM new
+WHERE m.id = new.id
+  AND (m.light IS DISTINCT FROM new.light
+       OR m.red_since IS DISTINCT FROM CASE WHEN new.light = 'red' THEN m.due_on + 1 END)
+"""
+
+_TASK_LIGHTS = """
+WITH worst AS (
+    SELECT t.id,
+           CASE WHEN t.status = 'done' THEN 'done'
+                WHEN bool_or(m.light = 'red') THEN 'red'
+                WHEN bool_or(m.light = 'yellow') THEN 'yellow'
+                WHEN count(m.id) > 0 AND bool_and(m.light = 'done') THEN 'done'
+                ELSE 'green' END AS light
+    FROM obligations_task t
+    LEFT JOIN obligations_milestone m ON m.task_id = t.id
+    GROUP BY t.id, t.status
+)
+UPDATE obligations_task t SET light = worst.light
+FROM worst WHERE t.id = worst.id AND t.light IS DISTINCT FROM worst.light
+"""
+
+# New reminders (each milestone and kind once, ever), and one inbox entry per official of
+# the task's unit, in one statement.
+_REMINDERS = """
+WITH fresh AS (
+    INSERT INTO obligations_reminder (task_id, milestone_id, kind, created_at)
+    SELECT m.task_id, m.id, m.light, %(now)s
+    FROM obligations_milestone m
+    WHERE m.light IN ('yellow', 'red')
+    ON CONFLICT (milestone_id, kind) DO NOTHING
+    RETURNING task_id, milestone_id, kind
+), sent AS (
+    INSERT INTO obligations_notification (user_id, kind, title, body, link, created_at)
+    SELECT ms.user_id, 'reminder',
+           CASE f.kind WHEN 'red' THEN %(red_title)s ELSE %(yellow_title)s END
+               || left(o.title, 150),
+           %(due_label)s || to_char(m.due_on, 'YYYY"年"FMMM"月"FMDD"日"'),
+           '/tasks/' || f.task_id || '/', %(now)s
+    FROM fresh f
+    JOIN obligations_milestone m ON m.id = f.milestone_id
+    JOIN obligations_task t ON t.id = f.task_id
+    JOIN obligations_obligation o ON o.id = t.obligation_id
+    JOIN obligations_membership ms ON ms.unit_id = t.unit_id AND ms.role = 'official'
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM fresh), (SELECT count(*) FROM sent)
+"""
+
+# Red longer than N days: the supervisors of every region above the unit are told, once.
+_ESCALATIONS = """
+WITH fresh AS (
+    INSERT INTO obligations_reminder (task_id, milestone_id, kind, created_at)
+    SELECT m.task_id, m.id, 'escalation', %(now)s
+    FROM obligations_milestone m
+    WHERE m.light = 'red' AND m.red_since <= %(escalate_before)s
+    ON CONFLICT (milestone_id, kind) DO NOTHING
+    RETURNING task_id, milestone_id
+), sent AS (
+    INSERT INTO obligations_notification (user_id, kind, title, body, link, created_at)
+    SELECT DISTINCT ON (ms.user_id, f.milestone_id) ms.user_id, 'escalation',
+           %(escalation_title)s || u.name || '：' || left(o.title, 120),
+           %(due_label)s || to_char(m.due_on, 'YYYY"年"FMMM"月"FMDD"日"'),
+           '/tasks/' || f.task_id || '/', %(now)s
+    FROM fresh f
+    JOIN obligations_milestone m ON m.id = f.milestone_id
+    JOIN obligations_task t ON t.id = f.task_id
+    JOIN obligations_obligation o ON o.id = t.obligation_id
+    JOIN obligations_unit u ON u.id = t.unit_id
+    JOIN obligations_region ur ON ur.id = u.region_id
+    JOIN obligations_membership ms ON ms.role = 'supervisor'
+    JOIN obligations_region sr ON sr.id = ms.region_id AND ur.path LIKE sr.path || '%%'
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM fresh), (SELECT count(*) FROM sent)
+"""
+
+
+def refresh_lights(*, today: datetime.date, soon_days: int, escalate_after_days: int,
+                   now: datetime.datetime) -> SweepCounts:
+    """Runs inside the caller's transaction (the job holds its lock for it)."""
+    counts = SweepCounts()
+    params = {
+        "today": today,
+        "soon": today + datetime.timedelta(days=soon_days),
+        "now": now,
+        "escalate_before": today - datetime.timedelta(days=escalate_after_days),
+        "red_title": _("任务已逾期："),
+        "yellow_title": _("任务即将到期："),
+        "escalation_title": _("逾期督办："),
+        "due_label": _("节点截止日期："),
+    }
+    with connection.cursor() as cursor:
+        with hash_joins(cursor):
+            cursor.execute(_MILESTONE_LIGHTS, params)
+            counts.milestones_changed = cursor.rowcount
+            cursor.execute(_TASK_LIGHTS, params)
+            counts.tasks_changed = cursor.rowcount
+            cursor.execute(_REMINDERS, params)
+            counts.reminders, sent = cursor.fetchone()
+        cursor.execute(_ESCALATIONS, params)  # a LIKE join on region paths: nested loops it is
+        counts.escalations, escalated = cursor.fetchone()
+    counts.notifications = sent + escalated
+    return counts
