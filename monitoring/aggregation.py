@@ -16,26 +16,39 @@ import datetime
 from django.db import connection
 from django.utils import timezone
 
+from obligations.lights import (
+    milestone_light_sql,
+    soon_date,
+    task_light_aggregates_sql,
+    task_light_sql,
+)
 from obligations.schedule import current_period
 from obligations.sql import hash_joins
 
 from .ontime import ON_TIME_CTES
 
-# Per task and year: milestones due so far and those reported on time (monitoring.ontime).
+# Per task and year: milestones due so far and those reported on time (monitoring.ontime);
+# per task over all its milestones (the grouping set without year, year 0): what the light
+# reads (obligations.lights), so the figures light tasks exactly as the task list does.
+_LIGHT = task_light_aggregates_sql("m")
 _FACTS = f"""
 CREATE TEMP TABLE summary_facts ON COMMIT DROP AS
 WITH {ON_TIME_CTES}, per_year AS (
-    -- Per task and year, and (the grouping set without year) per task over all years: year 0.
-    SELECT m.task_id, COALESCE(extract(year FROM m.due_on)::int, 0) AS year, count(*) AS due,
-           count(ot.id) AS on_time
+    SELECT m.task_id, COALESCE(extract(year FROM m.due_on)::int, 0) AS year,
+           count(*) FILTER (WHERE m.due_on <= %(until)s) AS due,
+           count(ot.id) AS on_time,
+           {_LIGHT["next_due"]} AS next_due, {_LIGHT["milestones"]} AS milestones,
+           {_LIGHT["unclosed"]} AS unclosed
     FROM obligations_milestone m LEFT JOIN on_time ot ON ot.id = m.id
-    WHERE m.due_on <= %(until)s
     GROUP BY GROUPING SETS ((m.task_id, extract(year FROM m.due_on)::int), (m.task_id))
 ), waiting AS (
     SELECT DISTINCT task_id FROM obligations_progressreport WHERE review = 'submitted'
 )
 SELECT t.id AS task_id, t.obligation_id, o.document_id, t.unit_id, r.path AS region_path,
-       t.light, t.status, y.year,
+       {task_light_sql(status="t.status", next_due="whole.next_due",
+                       milestones="COALESCE(whole.milestones, 0)",
+                       unclosed="COALESCE(whole.unclosed, 0)")} AS light,
+       t.status, y.year,
        COALESCE(p.due, 0) AS due, COALESCE(p.on_time, 0) AS on_time,
        w.task_id IS NOT NULL AS waiting
 FROM obligations_task t
@@ -43,6 +56,7 @@ JOIN obligations_obligation o ON o.id = t.obligation_id
 JOIN obligations_unit u ON u.id = t.unit_id
 JOIN obligations_region r ON r.id = u.region_id
 LEFT JOIN waiting w ON w.task_id = t.id
+LEFT JOIN per_year whole ON whole.task_id = t.id AND whole.year = 0
 CROSS JOIN unnest(%(years)s::int[]) AS y(year)
 LEFT JOIN per_year p ON p.task_id = t.id AND p.year = y.year
 """
@@ -102,7 +116,7 @@ _MONTHS = f"""
 WITH per_unit AS (
     SELECT t.unit_id, date_trunc('month', m.due_on)::date AS month, count(*) AS due,
            count(*) FILTER (WHERE m.status <> 'open') AS reported,
-           count(*) FILTER (WHERE m.status = 'open' AND m.due_on < %(today)s) AS overdue
+           count(*) FILTER (WHERE {milestone_light_sql("m")} = 'red') AS overdue
     FROM obligations_milestone m JOIN obligations_task t ON t.id = m.task_id
     GROUP BY t.unit_id, date_trunc('month', m.due_on)::date
 )
@@ -146,8 +160,8 @@ _TARGET_MATCH = {
 def rebuild_summaries(*, today: datetime.date) -> dict:
     period = current_period()
     years = [0, *range(period.start.year, period.end.year + 1)]
-    params = {"today": today, "until": today, "years": years, "now": timezone.now(),
-              "tz": "Asia/Shanghai"}
+    params = {"today": today, "soon": soon_date(today), "until": today, "years": years,
+              "now": timezone.now(), "tz": "Asia/Shanghai"}
     counts = {}
     with connection.cursor() as cursor, hash_joins(cursor):
         # ON COMMIT DROP does not fire when the job runs inside a larger transaction.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Prefetch, QuerySet
 
 from .models import DataFlag, IndicatorTarget, Obligation, ObligationPerson, ObligationUnit
@@ -90,35 +88,23 @@ def export_register(*, documents=None) -> list[dict]:
     return records
 
 
-def task_list(*, user, today, soon_days: int):
+def task_list(*, user, today, soon_days: int | None = None):
     """The tasks the user sees, with their traffic light and next milestone, for the list page.
 
-    One annotated query (plus the paginator's count): lights are computed from the
-    milestones' dates, so a task is red the morning it becomes overdue.
+    One annotated query (plus the paginator's count): `current_light` and `next_due` as
+    obligations.lights defines them, from the milestones' dates, so a task is red the
+    morning it becomes overdue, before the nightly sweep stores the light.
     """
-    from django.db.models import Case, CharField, Exists, Min, OuterRef, Q, Value, When
+    from django.db.models import Exists, OuterRef
 
-    from .models import Milestone, ProgressReport, Task
+    from .lights import with_task_lights
+    from .models import ProgressReport
     from .permissions import tasks_visible_to
 
-    open_states = [Milestone.Status.OPEN, Milestone.Status.REPORTED]
-    next_due = Min("milestones__due_on", filter=Q(milestones__status__in=open_states))
-    soon = today + datetime.timedelta(days=soon_days)
     return (
-        tasks_visible_to(user)
+        with_task_lights(tasks_visible_to(user), today=today, soon_days=soon_days)
         .annotate(
-            next_due=next_due,
             waiting=Exists(ProgressReport.objects.filter(task=OuterRef("pk"), review="submitted")),
-        )
-        .annotate(
-            # From the dates, so the page is right even before tonight's sweep stores lights.
-            current_light=Case(
-                When(status=Task.Status.DONE, then=Value("done")),
-                When(next_due__lt=today, then=Value("red")),
-                When(next_due__lte=soon, then=Value("yellow")),
-                default=Value("green"),
-                output_field=CharField(),
-            )
         )
         .select_related("obligation__document", "unit")
     )

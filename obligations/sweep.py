@@ -1,12 +1,10 @@
-"""The nightly sweep's writes: traffic lights, reminders and escalations, in set-based SQL.
+"""The nightly sweep's writes: stored traffic lights, reminders and escalations, in set-based
+SQL. The light itself is defined in obligations.lights; this stores it for the reminders.
 
 Everything is computed from dates, never from "since the last run": a sweep that
 did not run for three days (broker down) catches up by itself, and running it
 twice gives the same result as once (reminders are unique per milestone and kind).
 
-Lights: a closed milestone is done; a reported one waits for review (green); an
-open one is red after its due date, yellow within `soon_days` of it, else green.
-A task is done when its status is 已完成, else takes its worst open milestone's light.
 """
 
 from __future__ import annotations
@@ -17,6 +15,13 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from .lights import (
+    escalate_before,
+    milestone_light_sql,
+    soon_date,
+    task_light_aggregates_sql,
+    task_light_sql,
+)
 from .sql import hash_joins
 
 
@@ -32,15 +37,9 @@ class SweepCounts:
         return dict(self.__dict__)
 
 
-_MILESTONE_LIGHTS = """
+_MILESTONE_LIGHTS = f"""
 WITH new AS (
-    SELECT id,
-           CASE WHEN status = 'closed' THEN 'done'
-                WHEN status = 'reported' THEN 'green'
-                WHEN due_on < %(today)s THEN 'red'
-                WHEN due_on <= %(soon)s THEN 'yellow'
-                ELSE 'green' END AS light
-    FROM obligations_milestone
+    SELECT m.id, {milestone_light_sql("m")} AS light FROM obligations_milestone m
 )
 UPDATE obligations_milestone m
 SET light = new.light,
@@ -51,14 +50,9 @@ WHERE m.id = new.id
        OR m.red_since IS DISTINCT FROM CASE WHEN new.light = 'red' THEN m.due_on + 1 END)
 """
 
-_TASK_LIGHTS = """
+_TASK_LIGHTS = f"""
 WITH worst AS (
-    SELECT t.id,
-           CASE WHEN t.status = 'done' THEN 'done'
-                WHEN bool_or(m.light = 'red') THEN 'red'
-                WHEN bool_or(m.light = 'yellow') THEN 'yellow'
-                WHEN count(m.id) > 0 AND bool_and(m.light = 'done') THEN 'done'
-                ELSE 'green' END AS light
+    SELECT t.id, {task_light_sql(status="t.status", **task_light_aggregates_sql("m"))} AS light
     FROM obligations_task t
     LEFT JOIN obligations_milestone m ON m.task_id = t.id
     GROUP BY t.id, t.status
@@ -94,13 +88,13 @@ WITH fresh AS (
 SELECT (SELECT count(*) FROM fresh), (SELECT count(*) FROM sent)
 """
 
-# Red longer than N days: the supervisors of every region above the unit are told, once.
+# Overdue by more than N days (obligations.lights): the supervisors of every region above the unit are told, once.
 _ESCALATIONS = """
 WITH fresh AS (
     INSERT INTO obligations_reminder (task_id, milestone_id, kind, created_at)
     SELECT m.task_id, m.id, 'escalation', %(now)s
     FROM obligations_milestone m
-    WHERE m.light = 'red' AND m.red_since <= %(escalate_before)s
+    WHERE m.light = 'red' AND m.due_on < %(escalate_before)s
     ON CONFLICT (milestone_id, kind) DO NOTHING
     RETURNING task_id, milestone_id
 ), sent AS (
@@ -129,9 +123,9 @@ def refresh_lights(*, today: datetime.date, soon_days: int, escalate_after_days:
     counts = SweepCounts()
     params = {
         "today": today,
-        "soon": today + datetime.timedelta(days=soon_days),
+        "soon": soon_date(today, soon_days),
         "now": now,
-        "escalate_before": today - datetime.timedelta(days=escalate_after_days),
+        "escalate_before": escalate_before(today, escalate_after_days),
         "red_title": _("任务已逾期："),
         "yellow_title": _("任务即将到期："),
         "escalation_title": _("逾期督办："),

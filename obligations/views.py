@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from . import permissions, reporting
 from .forms import SORT_FIELDS, ReportForm, ReturnForm, TaskFilterForm
+from .lights import task_light_now, with_milestone_lights
 from .models import (
     AuditEntry,
     Evidence,
@@ -49,8 +50,7 @@ def tasks(request):
     documents = PolicyDocument.objects.filter(
         pk__in=visible.values("obligation__document")).order_by("issued_year", "id")
     form = TaskFilterForm(request.GET or None, documents=documents)
-    queryset = task_list(user=request.user, today=timezone.localdate(),
-                         soon_days=settings.DUE_SOON_DAYS)
+    queryset = task_list(user=request.user, today=timezone.localdate())
     sort = "next_due"
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -105,12 +105,14 @@ def task_detail(request, pk):
                   .select_related("target", "region").order_by("target_id", "year"))
     for value in values:
         value.attained = value.target.attained_by(value.value)
+    today = timezone.localdate()
     return render(request, "obligations/task_detail.html", {
         "task": task,
         "obligation": obligation,
         "unit_refs": ObligationUnit.objects.filter(obligation=obligation).order_by("role", "position"),
         "people": ObligationPerson.objects.filter(obligation=obligation).order_by("role", "position"),
-        "milestones": task.milestones.order_by("due_on"),
+        "milestones": with_milestone_lights(task.milestones.order_by("due_on"), today=today),
+        "light": task_light_now(task, today=today),
         "siblings": siblings,
         "show_sibling_reports": show_sibling_reports,
         "reports": reports,
@@ -118,7 +120,7 @@ def task_detail(request, pk):
         "values": values,
         "audit": AuditEntry.objects.filter(task=task).select_related("actor")[:50],
         "can_report": permissions.can_report_on(request.user, task),
-        "today": timezone.localdate(),
+        "today": today,
     })
 
 

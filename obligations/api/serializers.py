@@ -7,6 +7,7 @@ from rest_framework import serializers
 from monitoring.models import AssessmentResult, ProgressSummary
 
 from .. import models
+from ..models.schedule import LIGHTS
 
 
 class DescribedSerializer(serializers.ModelSerializer):
@@ -98,13 +99,21 @@ class TaskSerializer(DescribedSerializer):
     document = serializers.CharField(source="obligation.document.doc_number", read_only=True,
                                      help_text=_("文件文号"))
 
+    light = serializers.ChoiceField(source="current_light", choices=LIGHTS, read_only=True,
+                                    help_text=_("亮灯（按截止日期和节点状态，当日计算）"))
+    next_due = serializers.DateField(read_only=True, allow_null=True,
+                                     help_text=_("下一个待报送节点的截止日期"))
+
     class Meta:
         model = models.Task
         fields = ["id", "obligation", "obligation_code", "obligation_title", "document", "unit",
-                  "unit_id", "role", "status", "light", "version", "updated_at"]
+                  "unit_id", "role", "status", "light", "next_due", "version", "updated_at"]
 
 
 class MilestoneSerializer(DescribedSerializer):
+    light = serializers.ChoiceField(source="current_light", choices=LIGHTS, read_only=True,
+                                    help_text=_("亮灯（按截止日期和节点状态，当日计算）"))
+
     class Meta:
         model = models.Milestone
         fields = ["id", "task", "due_on", "kind", "status", "light"]

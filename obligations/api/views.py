@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, Q
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 from monitoring.models import AssessmentResult, ProgressSummary
 
 from .. import exports, models, permissions, reporting
+from ..lights import with_milestone_lights, with_task_lights
 from ..models import ApiClient, IndicatorValue
 from ..selectors import obligation_record, register_obligations
 from . import serializers
@@ -117,7 +119,9 @@ class TaskViewSet(Scoped):
     queryset = models.Task.objects.none()
 
     def scoped_queryset(self):
-        return (permissions.tasks_visible_to(self.request.user)
+        # The light and next due date as the task list shows them (obligations.lights).
+        return (with_task_lights(permissions.tasks_visible_to(self.request.user),
+                                 today=timezone.localdate())
                 .select_related("unit", "obligation__document").order_by("id"))
 
 
@@ -129,8 +133,9 @@ class MilestoneViewSet(Scoped):
     queryset = models.Milestone.objects.none()
 
     def scoped_queryset(self):
-        return models.Milestone.objects.filter(
-            task__in=permissions.tasks_visible_to(self.request.user)).order_by("task_id", "due_on", "id")
+        return with_milestone_lights(models.Milestone.objects.filter(
+            task__in=permissions.tasks_visible_to(self.request.user)),
+            today=timezone.localdate()).order_by("task_id", "due_on", "id")
 
 
 class ReportViewSet(mixins.CreateModelMixin, Scoped):
