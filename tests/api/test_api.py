@@ -93,7 +93,8 @@ def test_obligation_filters(token_for):
     assert {r["code"] for r in searched} >= {"二.(三)", "第十二章第二节"}
     in_force = results(province.get("/api/v1/obligations/",
                                     {"in_force_for": "630222", "on": "2024-06-01", "q": "涉农资金"}))
-    assert "二.(三)" not in {r["code"] for r in in_force}
+    assert "二.(三)" not in {r["code"] for r in in_force}  # the pilot ended for 民和县 in 2023
+    assert "第十二章第二节" in {r["code"] for r in in_force}  # 001's integration article did not
     bad = province.get("/api/v1/obligations/", {"in_force_for": "630222"})
     assert bad.status_code == 400 and "on" in bad.json()
     bad = province.get("/api/v1/obligations/", {"document": "abc", "ordering": "nonsense"})
@@ -298,5 +299,10 @@ def test_task_pages_neither_overlap_nor_skip_whatever_the_ordering(token_for, or
         if not response.json()["next"]:
             break
         page += 1
-    assert len(seen) == len(set(seen)) == Task.objects.filter(
-        unit__region__path__startswith="640000/640400/640423/").count()
+    longde = Task.objects.filter(unit__region__path__startswith="640000/640400/640423/")
+    assert len(seen) == len(set(seen)) == longde.count()
+    # ... and in the order asked for (the database's collation for the names), ties by id.
+    asked = {"unit": ["unit__name", "id"], "-unit": ["-unit__name", "id"], ",": ["id"]}[ordering]
+    assert seen == list(longde.order_by(*asked).values_list("id", flat=True))
+    if ordering != ",":
+        assert seen != list(longde.order_by("id").values_list("id", flat=True))

@@ -309,14 +309,31 @@ def test_task_filters_search_sort_and_bad_filter_values(client, people):
     url = reverse("obligations:tasks")
     found = client.get(url, {"q": "闽宁"}).context["page"]
     assert [t.obligation.code for t in found] == ["五.(五)"]
-    leads = client.get(url, {"role": "support"}).context["page"].paginator.count
-    assert leads > 0
+    own = Task.objects.filter(unit__region__code="640423", unit__name="扶贫办")
+    supports = client.get(url, {"role": "support"}).context["page"]
+    assert supports.paginator.count == own.filter(role="support").count() > 0
+    assert own.filter(role="lead").exists()  # so the filter has something to leave out
+    assert {t.role for t in supports.paginator.object_list} == {"support"}
+    by_code = client.get(url, {"sort": "code"}).context["page"]
+    expected = own.order_by("obligation__document_id", "obligation__position", "id")
+    assert [t.pk for t in by_code] == list(expected.values_list("pk", flat=True)[:len(by_code)])
+    assert len(by_code) > 1
     bad = client.get(url, {"due_before": "明天", "light": "purple"})
     assert bad.status_code == 200
     text = bad.content.decode()
     assert "输入一个有效的日期" in text and "选择一个有效的选项" in text
     red = client.get(url, {"light": "red"}).context["page"]
     assert all(t.current_light == "red" for t in red)
+
+
+def test_task_list_sorted_by_unit_for_a_supervisor(client, people):
+    client = as_user(client, people, "longde_nongban")
+    page = client.get(reverse("obligations:tasks"), {"sort": "unit"}).context["page"]
+    region = Task.objects.filter(unit__region__path__startswith="640000/640400/640423/")
+    expected = region.order_by("unit__name", "obligation__position", "id").values_list("pk", flat=True)
+    assert page.paginator.count == region.count()
+    assert [t.pk for t in page] == list(expected[:len(page)]) and len(page) > 1
+    assert len({t.unit_id for t in page.paginator.object_list}) > 1
 
 
 def test_task_list_query_count_does_not_grow_with_2000_tasks(client, people):

@@ -19,6 +19,9 @@ from obligations.schedule import generate_milestones, obligations_in_force
 
 D = datetime.date
 PILOT = ("青财农字〔2021〕818号", "二.(三)")
+# Stays in force for every Qinghai county through the period: proves a list is not just empty.
+FINANCE_STABILITY = ("青财农字〔2021〕818号", "二.(一)")
+PLAN_INTEGRATION = ("", "第十二章第二节")  # 001's own article on the same integration
 
 
 def in_force_keys(code, on):
@@ -30,7 +33,11 @@ def in_force_keys(code, on):
 def test_pilot_applies_to_a_non_key_poverty_county_only_in_the_first_three_years(seeded):
     minhe = "630222"  # 脱贫县, not a key county
     assert PILOT in in_force_keys(minhe, D(2022, 6, 1))
-    assert PILOT not in in_force_keys(minhe, D(2024, 6, 1))
+    assert PILOT in in_force_keys(minhe, D(2023, 12, 31))  # 过渡期前 3 年: the last day
+    after = in_force_keys(minhe, D(2024, 1, 1))
+    assert PILOT not in after
+    assert {FINANCE_STABILITY, PLAN_INTEGRATION} <= after
+    assert len(after) == len(in_force_keys(minhe, D(2023, 12, 31))) - 1  # only the pilot ends
 
 
 def test_pilot_applies_to_a_national_key_county_throughout(seeded):
@@ -41,7 +48,9 @@ def test_pilot_applies_to_a_national_key_county_throughout(seeded):
 
 def test_later_plan_decides_for_provincial_key_counties(seeded):
     datong = "630121"  # 省级重点帮扶县: 000 would keep the pilot in 2024, 001 (2022) does not
-    assert PILOT not in in_force_keys(datong, D(2024, 6, 1))
+    in_force = in_force_keys(datong, D(2024, 6, 1))
+    assert PILOT not in in_force
+    assert {FINANCE_STABILITY, PLAN_INTEGRATION} <= in_force
 
 
 def test_conflict_between_finance_plan_and_provincial_plan_is_reported(seeded):
@@ -60,10 +69,12 @@ def test_county_inherits_city_and_own_obligations(seeded):
     assert not any(number == "隆党发〔2021〕2号" for number, _ in xinbin)
     longde = in_force_keys("640423", D(2022, 1, 1))
     assert ("隆党发〔2021〕2号", "二.(一)") in longde
-    # Before the Longde document was issued, it owed nothing under it.
-    assert not any(n == "隆党发〔2021〕2号" for n, _ in in_force_keys("640423", D(2021, 5, 1)))
-    # After the transition ends nothing of the period is in force.
-    assert in_force_keys("640423", D(2026, 3, 1)) == set()
+    # Before the Longde document was issued (2 June 2021), it owed nothing under it.
+    assert not any(n == "隆党发〔2021〕2号" for n, _ in in_force_keys("640423", D(2021, 6, 1)))
+    assert ("隆党发〔2021〕2号", "二.(一)") in in_force_keys("640423", D(2021, 6, 2))
+    # After the transition ends (31 December 2025) nothing of the period is in force.
+    assert ("隆党发〔2021〕2号", "二.(一)") in in_force_keys("640423", D(2025, 12, 31))
+    assert in_force_keys("640423", D(2026, 1, 1)) == set()
 
 
 def test_in_force_command_prints_the_answer(seeded, capsys):
@@ -102,9 +113,16 @@ def test_milestones_are_regenerated_idempotently_and_keep_reports(seeded):
 
 
 def test_milestones_follow_a_changed_transition_period(seeded):
+    before = Milestone.objects.count()
     TransitionPeriod.objects.update(end=D(2024, 12, 31))
     generate_milestones()
     assert not Milestone.objects.filter(due_on__gt=D(2024, 12, 31), status="open").exists()
+    # The period is shortened, not emptied: a quarterly task now ends on the new last day.
+    assert 0 < Milestone.objects.count() < before
+    ongoing = Task.objects.get(obligation__document__doc_number="隆党发〔2021〕2号",
+                               obligation__code="二.(一)", unit__name="扶贫办")
+    dates = list(ongoing.milestones.order_by("due_on").values_list("due_on", flat=True))
+    assert dates[0] == D(2021, 6, 30) and dates[-3:] == [D(2024, 6, 30), D(2024, 9, 30), D(2024, 12, 31)]
 
 
 def test_every_task_of_longde_gets_annual_or_quarterly_checkpoints(seeded):
