@@ -16,6 +16,7 @@ import datetime
 from django.db import connection
 from django.utils import timezone
 
+from obligations.attainment import ATTAINED_CTE, assessed_in_sql
 from obligations.lights import (
     milestone_light_sql,
     soon_date,
@@ -44,7 +45,8 @@ WITH {ON_TIME_CTES}, per_year AS (
 ), waiting AS (
     SELECT DISTINCT task_id FROM obligations_progressreport WHERE review = 'submitted'
 )
-SELECT t.id AS task_id, t.obligation_id, o.document_id, t.unit_id, r.path AS region_path,
+SELECT t.id AS task_id, t.obligation_id, o.document_id, t.unit_id, u.region_id,
+       r.path AS region_path,
        {task_light_sql(status="t.status", next_due="whole.next_due",
                        milestones="COALESCE(whole.milestones, 0)",
                        unclosed="COALESCE(whole.unclosed, 0)")} AS light,
@@ -129,20 +131,19 @@ FROM per_unit p
 GROUP BY anc.id, p.month
 """
 
-# Targets of the obligations in scope, and those attained by a value reported in the
-# scope's regions (in the year, or in any year for year 0).
-_TARGETS = """
-WITH scope_targets AS (
-    SELECT s.id AS summary_id, count(DISTINCT tg.id) AS targets,
-           count(DISTINCT tg.id) FILTER (WHERE iv.id IS NOT NULL) AS attained
+# Targets of the obligations in scope (those assessed in the year; year 0: all), counted per
+# region of the units carrying them, and those attained there (obligations.attainment).
+_TARGETS = f"""
+WITH {ATTAINED_CTE}, scope_targets AS (
+    SELECT s.id AS summary_id, count(DISTINCT (tg.id, f.region_id)) AS targets,
+           count(DISTINCT (tg.id, f.region_id)) FILTER (WHERE a.target_id IS NOT NULL)
+               AS attained
     FROM monitoring_progresssummary s
-    JOIN summary_facts f ON f.year = s.year AND {match}
+    JOIN summary_facts f ON f.year = s.year AND {{match}}
     JOIN obligations_indicatortarget tg ON tg.obligation_id = f.obligation_id
-    LEFT JOIN obligations_indicatorvalue iv ON iv.target_id = tg.id
-        AND (s.year = 0 OR iv.year = s.year)
-        AND CASE tg.comparator WHEN '<=' THEN iv.value <= tg.value ELSE iv.value >= tg.value END
-        AND iv.region_id IN (SELECT id FROM obligations_region WHERE path LIKE f.region_path || '%%'
-                             OR f.region_path LIKE path || '%%')
+        AND (s.year = 0 OR {assessed_in_sql("tg", year="s.year")})
+    LEFT JOIN attained a ON a.target_id = tg.id AND a.region_id = f.region_id
+        AND (s.year = 0 OR a.year = s.year)
     WHERE s.scope = %(scope)s
     GROUP BY s.id
 )

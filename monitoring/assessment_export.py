@@ -73,7 +73,7 @@ def assessment_xlsx(*, record, sections: list[Section], values) -> bytes:
     _sheet(workbook, _("指标目标"), [
         _("区划"), _("指标"), _("目标"), _("报送值"), _("是否达标"), _("文件"),
     ], [[v.region.name, v.target.name, _target_text(v.target), float(v.value),
-         _("达标") if v.attained else _("未达标"),
+         _("达标") if v.attained else _("本年度不考核") if v.attained is None else _("未达标"),
          v.target.obligation.document.doc_number or v.target.obligation.document.title]
         for v in values], [14, 30, 18, 10, 10, 30])
     workbook.properties.title = _("%(year)s年度考核结果") % {"year": record.year}

@@ -18,6 +18,8 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _lazy
 
+from obligations import lights
+from obligations.lights import with_milestone_lights
 from obligations.models import (
     DataFlag,
     IndicatorValue,
@@ -138,15 +140,17 @@ def tasks_under(tasks: QuerySet[Task], region: Region) -> QuerySet[Task]:
 def longest_overdue(*, tasks: QuerySet[Task], today: datetime.date, limit: int = 10) -> list[Task]:
     """The tasks whose oldest unreported milestone is the most overdue.
 
-    Overdue as in the nightly sweep (obligations.lights): an open milestone past its date,
-    on a task not done. Walking the overdue milestones oldest first (the due-date index),
+    Overdue as obligations.lights defines it: a red milestone (open, past its date) on a
+    task not done; days overdue from its date. Walking the red milestones oldest first (the
+    due-date index; `due_on < today` only bounds the walk, red implies it),
     a task's first appearance is its oldest overdue milestone, so the first `limit` distinct
     tasks are the answer: a batch of rows or two, never a GROUP BY over every overdue
     milestone of a province. `overdue_since` is that milestone's date.
     """
-    overdue = (Milestone.objects.filter(status=Milestone.Status.OPEN, due_on__lt=today,
-                                        task__in=tasks.exclude(status=Task.Status.DONE))
-               .order_by("due_on", "id").values_list("task_id", "due_on"))
+    overdue = (with_milestone_lights(
+        Milestone.objects.filter(due_on__lt=today, task__in=tasks.exclude(status=Task.Status.DONE)),
+        today=today).filter(current_light=lights.RED)
+        .order_by("due_on", "id").values_list("task_id", "due_on"))
     since: dict[int, datetime.date] = {}
     batch, offset = 50 * limit, 0
     while len(since) < limit:
@@ -162,7 +166,7 @@ def longest_overdue(*, tasks: QuerySet[Task], today: datetime.date, limit: int =
     result = []
     for task_id, due_on in since.items():
         task = found[task_id]
-        task.overdue_since, task.days_overdue = due_on, (today - due_on).days
+        task.overdue_since, task.days_overdue = due_on, lights.overdue_days(due_on, today)
         result.append(task)
     return result
 
@@ -404,6 +408,4 @@ def indicator_values(*, regions: QuerySet[Region], year: int) -> list[IndicatorV
     values = list(IndicatorValue.objects.filter(region__in=regions, year=year)
                   .select_related("target__obligation__document", "region")
                   .order_by("region__path", "target__name", "id"))
-    for value in values:
-        value.attained = value.target.attained_by(value.value)
     return values

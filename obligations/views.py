@@ -103,8 +103,6 @@ def task_detail(request, pk):
     targets = list(obligation.targets.all())
     values = list(IndicatorValue.objects.filter(target__in=targets, region=task.unit.region)
                   .select_related("target", "region").order_by("target_id", "year"))
-    for value in values:
-        value.attained = value.target.attained_by(value.value)
     today = timezone.localdate()
     return render(request, "obligations/task_detail.html", {
         "task": task,

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import attainment
 from .register import Obligation, Region, RegionCategory, Task
 
 LIGHTS = [("red", _("红灯")), ("yellow", _("黄灯")), ("green", _("绿灯")), ("done", _("已完成"))]
@@ -145,9 +146,8 @@ class IndicatorTarget(models.Model):
         return format(self.value.normalize(), "f")
 
     def attained_by(self, value) -> bool:
-        if self.comparator == self.Comparator.AT_MOST:
-            return value <= self.value
-        return value >= self.value
+        """Whether `value` meets the target's level (obligations.attainment)."""
+        return attainment.meets(comparator=self.comparator, target=self.value, value=value)
 
 
 class IndicatorValue(models.Model):
@@ -184,6 +184,17 @@ class IndicatorValue(models.Model):
     @property
     def value_text(self) -> str:
         return format(self.value.normalize(), "f")
+
+    @property
+    def attained(self) -> bool | None:
+        """Attained as obligations.attainment defines it; None when the target is not
+        assessed in this value's year (a 2023 value of a target for 2025)."""
+        target = self.target
+        dated = target.per_year or target.due_year is not None
+        if dated and not attainment.assessed_in(per_year=target.per_year,
+                                                due_year=target.due_year, year=self.year):
+            return None
+        return target.attained_by(self.value)
 
 
 class Reminder(models.Model):
