@@ -1,8 +1,8 @@
 import datetime
+import zoneinfo
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from obligations.models import (
     IndicatorTarget,
@@ -18,13 +18,14 @@ from obligations.models import (
 )
 
 D = datetime.date
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
-def report_on(task, day, review="submitted", milestone=None):
-    """A report on `task` submitted at 10:00 Beijing time on `day`."""
+def report_on(task, day, review="submitted", milestone=None, at_time=datetime.time(10)):
+    """A report on `task` submitted on `day` at `at_time` Beijing time (10:00 unless told)."""
     report = ProgressReport.objects.create(task=task, status="in_progress", percent=50,
                                            narrative="进展", review=review, milestone=milestone)
-    at = timezone.make_aware(datetime.datetime(day.year, day.month, day.day, 10))
+    at = datetime.datetime.combine(day, at_time, tzinfo=BEIJING)
     ProgressReport.objects.filter(pk=report.pk).update(submitted_at=at)
     return report
 

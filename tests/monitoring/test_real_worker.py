@@ -5,6 +5,7 @@ import time
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from monitoring import tasks
 from monitoring.models import JobRun, ProgressSummary
@@ -23,7 +24,8 @@ def worker(transactional_db):
 
 
 def test_sweep_and_aggregation_run_on_a_worker(world, worker):
-    past = datetime.date.today() - datetime.timedelta(days=30)
+    # The worker's sweep counts days in Beijing time; the machine's date.today() may be a day behind.
+    past = timezone.localdate() - datetime.timedelta(days=30)
     task = world.task(world.east_unit, past)
     result = tasks.aggregate_progress.apply_async(queue=worker)
     assert result.get(timeout=120)["status"] == "ok"
