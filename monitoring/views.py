@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from obligations import permissions
 from obligations.models import DataFlag, PolicyDocument, TransitionRule
 
-from . import charts, dashboards
+from . import charts, dashboards, selectors
 from .assessment_export import assessment_xlsx
 
 
@@ -155,7 +155,7 @@ def document(request, pk):
 def _assessment(request, year: int, *, charts_too: bool = True) -> dict:
     """The year's results in the user's scope, as the page, the print page and the Excel show
     them; 404 when the year is not (yet) visible to the user."""
-    visible = list(permissions.assessment_years_visible_to(request.user).order_by("-year"))
+    visible = list(selectors.assessment_years_visible_to(request.user).order_by("-year"))
     record = next((y for y in visible if y.year == year), None)
     if record is None:
         raise Http404(_("%(year)s年的考核结果尚未发布或不存在。") % {"year": year})
@@ -175,7 +175,7 @@ def _assessment(request, year: int, *, charts_too: bool = True) -> dict:
 @dashboard_view
 def assessment(request, year=None):
     if year is None:
-        visible = permissions.assessment_years_visible_to(request.user).order_by("-year").first()
+        visible = selectors.assessment_years_visible_to(request.user).order_by("-year").first()
         if visible is None:
             return render(request, "monitoring/assessment.html", {"record": None, "visible": []})
         return redirect("monitoring:assessment", year=visible.year)

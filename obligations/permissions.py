@@ -234,21 +234,6 @@ def get_dashboard_unit_for(user, unit_id):
         raise Http404 from exc
 
 
-def assessment_years_visible_to(user):
-    """Assessment years a user may read: all for an administrator, else only published ones.
-
-    The same rule as the API's assessment results (published results feed promotion
-    decisions; a draft is still being computed and checked).
-    """
-    from monitoring.models import AssessmentYear
-
-    if not user.is_authenticated:
-        return AssessmentYear.objects.none()
-    if is_admin(user):
-        return AssessmentYear.objects.all()
-    return AssessmentYear.objects.filter(status=AssessmentYear.Status.PUBLISHED)
-
-
 def can_import_lists(user) -> bool:
     """Importing a 责任清单 rewrites the register: administrators only."""
     return user.is_authenticated and is_admin(user)

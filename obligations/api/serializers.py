@@ -4,8 +4,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from monitoring.models import AssessmentResult, ProgressSummary
-
 from .. import models
 from ..models.schedule import LIGHTS
 
@@ -178,25 +176,6 @@ class TargetSerializer(DescribedSerializer):
 
     def get_values(self, obj) -> list[dict]:
         return TargetValueSerializer(getattr(obj, "visible_values", []), many=True).data
-
-
-class SummarySerializer(DescribedSerializer):
-    class Meta:
-        model = ProgressSummary
-        fields = ["scope", "scope_id", "year", "tasks", "red", "yellow", "green", "done",
-                  "status_counts", "milestones_due", "milestones_on_time", "waiting_review",
-                  "targets", "targets_attained", "computed_at"]
-
-
-class AssessmentResultSerializer(DescribedSerializer):
-    year = serializers.IntegerField(source="year.year", read_only=True, help_text=_("考核年度"))
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True,
-                                          help_text=_("区划代码（县、市）"))
-
-    class Meta:
-        model = AssessmentResult
-        fields = ["year", "subject", "region", "unit", "parts", "inputs", "total",
-                  "rank_in_province", "rank_in_city", "interview"]
 
 
 class ResponsibilityRowSerializer(serializers.Serializer):

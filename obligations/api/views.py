@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +14,6 @@ from rest_framework import permissions as drf_permissions
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
-
-from monitoring.models import AssessmentResult, ProgressSummary
 
 from .. import exports, models, permissions, reporting
 from ..lights import with_milestone_lights, with_task_lights
@@ -207,58 +205,6 @@ class TargetViewSet(Scoped):
                                        queryset=IndicatorValue.objects.filter(region__in=regions)
                                        .select_related("region").order_by("year", "id")))
             .order_by("id"))
-
-
-class ProgressViewSet(Scoped):
-    """进度汇总（每日汇总任务的结果）：按事项、单位、区划（含下级）、文件和年度。"""
-
-    serializer_class = serializers.SummarySerializer
-
-    @extend_schema(parameters=[
-        OpenApiParameter("scope", OpenApiTypes.STR, enum=["obligation", "unit", "region", "document"],
-                         description="汇总范围"),
-        OpenApiParameter("year", OpenApiTypes.INT, description="年度；0 表示全部年度")])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
-
-    queryset = ProgressSummary.objects.none()
-
-    def scoped_queryset(self):
-        user = self.request.user
-        visible = (Q(scope="region", scope_id__in=permissions.regions_visible_to(user).values("pk"))
-                   | Q(scope="unit", scope_id__in=permissions.units_visible_to(user).values("pk"))
-                   | Q(scope="document", scope_id__in=permissions.documents_visible_to(user).values("pk"))
-                   | Q(scope="obligation",
-                       scope_id__in=permissions.obligations_visible_to(user).values("pk")))
-        queryset = ProgressSummary.objects.filter(visible).order_by("scope", "scope_id", "year")
-        scope = self.request.query_params.get("scope")
-        if scope:
-            if scope not in ProgressSummary.Scope.values:
-                raise exceptions.ValidationError({"scope": [_("范围须为 obligation、unit、region 或 document。")]})
-            queryset = queryset.filter(scope=scope)
-        year = self.request.query_params.get("year")
-        if year:
-            if not year.isdigit() or int(year) > 3000:
-                raise exceptions.ValidationError({"year": [_("年度须为整数，如 2023；0 表示全部年度。")]})
-            queryset = queryset.filter(year=int(year))
-        return queryset
-
-
-class AssessmentViewSet(Scoped):
-    """年度考核结果（非管理员只能看到已发布年度）。"""
-
-    serializer_class = serializers.AssessmentResultSerializer
-
-    queryset = AssessmentResult.objects.none()
-
-    def scoped_queryset(self):
-        user = self.request.user
-        queryset = AssessmentResult.objects.select_related("year", "region")
-        if not permissions.is_admin(user):
-            queryset = queryset.filter(year__status="published").filter(
-                Q(region__in=permissions.regions_visible_to(user))
-                | Q(unit__in=permissions.units_visible_to(user)))
-        return queryset.order_by("-year__year", "subject", "rank_in_province", "id")
 
 
 class ResponsibilityListView(APIView):

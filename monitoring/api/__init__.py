@@ -1,0 +1,1 @@
+"""monitoring's REST endpoints: progress summaries and assessment results (/api/v1/)."""
