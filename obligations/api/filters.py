@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Obligation, Region, Task
+from ..models.schedule import LIGHTS
 from ..schedule import obligations_in_force
 
 
@@ -95,9 +96,8 @@ class TaskFilter(InForceMixin):
     role = django_filters.ChoiceFilter(choices=[("lead", _("牵头")), ("support", _("配合"))],
                                        label=_("角色"))
     status = django_filters.ChoiceFilter(choices=Task.Status.choices, label=_("状态"))
-    light = django_filters.ChoiceFilter(choices=[("red", _("红灯")), ("yellow", _("黄灯")),
-                                                 ("green", _("绿灯")), ("done", _("已完成"))],
-                                        label=_("亮灯（每日扫描的结果）"))
+    light = django_filters.ChoiceFilter(field_name="current_light", choices=LIGHTS,
+                                        label=_("亮灯（与任务列表相同，按当日计算）"))
     due_before = django_filters.DateFilter(field_name="milestones__due_on", lookup_expr="lt",
                                            distinct=True, label=_("有节点早于该日期"))
     due_after = django_filters.DateFilter(field_name="milestones__due_on", lookup_expr="gte",
