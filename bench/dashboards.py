@@ -22,7 +22,7 @@ def run(*, repeat_requests: int, timed) -> list[tuple]:
     leader, _created = get_user_model().objects.get_or_create(username="bench_leader")
     Membership.objects.get_or_create(user=leader, unit=None, role="leader", region=province)
     if AssessmentYear.objects.filter(year=2023, status="draft").exists():
-        publish_assessment(2023)
+        publish_assessment(2023, actor=None)
     http = Client()
     http.force_login(leader)
     pages = [

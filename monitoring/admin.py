@@ -39,14 +39,14 @@ class AssessmentYearAdmin(admin.ModelAdmin):
     @admin.action(description=_("计算所选年度（已发布的不变）"))
     def compute(self, request, queryset):
         for record in queryset:
-            assessment.compute_assessment(record.year)
+            assessment.compute_assessment(record.year, actor=request.user)
         messages.success(request, _("已计算。"))
 
     @admin.action(description=_("发布所选年度（冻结结果）"))
     def publish(self, request, queryset):
         for record in queryset:
             try:
-                assessment.publish_assessment(record.year, by=request.user)
+                assessment.publish_assessment(record.year, actor=request.user)
             except ValidationError as exc:
                 messages.error(request, "；".join(exc.messages))
 

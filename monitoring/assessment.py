@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from obligations import audit
 from obligations.models import Region
 
 from .models import AssessmentEvent, AssessmentResult, AssessmentWeight, AssessmentYear
@@ -227,8 +228,9 @@ def _stored_results(record: AssessmentYear) -> list[dict]:
 
 
 @transaction.atomic
-def compute_assessment(year: int) -> tuple[AssessmentYear, bool]:
-    """(year, changed). A published year is frozen: nothing is recomputed or written."""
+def compute_assessment(year: int, *, actor=None) -> tuple[AssessmentYear, bool]:
+    """(year, changed). A published year is frozen: nothing is recomputed or written, and no
+    audit row. `actor` is the administrator, or None for the nightly job and commands."""
     record, _created = AssessmentYear.objects.select_for_update().get_or_create(year=year)
     if record.status == AssessmentYear.Status.PUBLISHED:
         return record, False
@@ -242,13 +244,21 @@ def compute_assessment(year: int) -> tuple[AssessmentYear, bool]:
                          rank_in_city=r["rank_in_city"], interview=r["interview"])
         for r in results
     ])
+    previous = record.computed_at
     record.computed_at = timezone.now()
     record.save(update_fields=["computed_at"])
+    _audit(record, actor=actor, action=audit.Action.ASSESSMENT_COMPUTE,
+           summary=_("计算%(year)s年度考核：%(count)s 个考核对象") % {"year": year,
+                                                                  "count": len(results)},
+           before={"computed_at": previous.isoformat() if previous else None},
+           after={"computed_at": record.computed_at.isoformat(), "subjects": len(results),
+                  "interview": sum(1 for r in results if r["interview"])})
     return record, True
 
 
 @transaction.atomic
-def publish_assessment(year: int, *, by=None) -> AssessmentYear:
+def publish_assessment(year: int, *, actor) -> AssessmentYear:
+    """A person's act (or a command's, actor None): freezes the results under a digest."""
     record = AssessmentYear.objects.select_for_update().filter(year=year).first()
     if record is None or not record.results.exists():
         raise ValidationError(_("%(year)s年的考核尚未计算，不能发布。") % {"year": year})
@@ -258,20 +268,34 @@ def publish_assessment(year: int, *, by=None) -> AssessmentYear:
     record.published_at = timezone.now()
     record.digest = digest_of(year, _stored_results(record))
     record.save(update_fields=["status", "published_at", "digest"])
-    AssessmentEvent.objects.create(year=record, action="publish", by=by)
+    AssessmentEvent.objects.create(year=record, action="publish", by=actor)
+    _audit(record, actor=actor, action=audit.Action.ASSESSMENT_PUBLISH,
+           summary=_("发布%(year)s年度考核") % {"year": year},
+           before={"status": AssessmentYear.Status.DRAFT},
+           after={"status": record.status, "digest": record.digest})
     return record
 
 
 @transaction.atomic
-def reopen_assessment(year: int, *, by, note: str) -> AssessmentYear:
+def reopen_assessment(year: int, *, actor, note: str) -> AssessmentYear:
     """Only explicitly, by an administrator, with a reason; recorded."""
     if not (note or "").strip():
         raise ValidationError(_("重新打开已发布的考核须说明理由。"))
-    record = AssessmentYear.objects.select_for_update().get(year=year)
+    record = AssessmentYear.objects.select_for_update().filter(year=year).first()
+    if record is None or record.status != AssessmentYear.Status.PUBLISHED:
+        raise ValidationError(_("%(year)s年的考核尚未发布，无须重新打开。") % {"year": year})
     record.status = AssessmentYear.Status.DRAFT
     record.save(update_fields=["status"])
-    AssessmentEvent.objects.create(year=record, action="reopen", by=by, note=note.strip())
+    AssessmentEvent.objects.create(year=record, action="reopen", by=actor, note=note.strip())
+    _audit(record, actor=actor, action=audit.Action.ASSESSMENT_REOPEN,
+           summary=_("重新打开%(year)s年度考核：%(note)s") % {"year": year, "note": note.strip()},
+           before={"status": AssessmentYear.Status.PUBLISHED, "digest": record.digest},
+           after={"status": record.status, "note": note.strip()})
     return record
+
+
+def _audit(record: AssessmentYear, **fields) -> None:
+    audit.record(subject=audit.subject("assessment", record.year), **fields)
 
 
 def verify_assessment(year: int) -> list[str]:

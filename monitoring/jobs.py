@@ -10,9 +10,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from obligations.lights import refresh_lights
+from obligations import audit
 from obligations.mail import email_reminders as send_reminder_emails
+from obligations.sweep import refresh_lights
 
 from .aggregation import rebuild_summaries
 from .models import JobRun
@@ -22,11 +24,13 @@ def _lock_key(job: str) -> int:
     return zlib.crc32(f"monitoring.{job}".encode())
 
 
-def run_job(job: str, work: Callable[[], dict]) -> JobRun:
+def run_job(job: str, work: Callable[[], dict], *, audit_action=None, summary: str = "") -> JobRun:
     """Runs `work` under a PostgreSQL advisory lock held for its transaction.
 
     A second copy started while the first runs (another worker, another machine)
     finds the lock taken and records a skipped run instead of doing the work twice.
+    A job that changes the record (`audit_action`) leaves one audit row per run it did,
+    in the same transaction (obligations.models.AuditEntry says which jobs do).
     """
     started = timezone.now()
     clock = time.monotonic()
@@ -38,9 +42,13 @@ def run_job(job: str, work: Callable[[], dict]) -> JobRun:
             return JobRun.objects.create(job=job, started_at=started, finished_at=timezone.now(),
                                          status=JobRun.Status.SKIPPED)
         counts = work()
-        return JobRun.objects.create(job=job, started_at=started, finished_at=timezone.now(),
-                                     seconds=round(time.monotonic() - clock, 3),
-                                     status=JobRun.Status.OK, counts=counts)
+        run = JobRun.objects.create(job=job, started_at=started, finished_at=timezone.now(),
+                                    seconds=round(time.monotonic() - clock, 3),
+                                    status=JobRun.Status.OK, counts=counts)
+        if audit_action:
+            audit.record(actor=None, action=audit_action, subject=audit.subject("job_run", run.pk),
+                         summary=summary, after=counts)
+        return run
 
 
 def sweep_overdue(*, today=None) -> JobRun:
@@ -48,7 +56,8 @@ def sweep_overdue(*, today=None) -> JobRun:
     today = today or timezone.localdate()
     return run_job("sweep_overdue", lambda: refresh_lights(
         today=today, soon_days=settings.DUE_SOON_DAYS,
-        escalate_after_days=settings.ESCALATE_AFTER_DAYS, now=timezone.now()).as_dict())
+        escalate_after_days=settings.ESCALATE_AFTER_DAYS, now=timezone.now()).as_dict(),
+        audit_action=audit.Action.SWEEP, summary=_("每日巡检（截至%(day)s）") % {"day": today})
 
 
 def aggregate_progress(*, today=None) -> JobRun:

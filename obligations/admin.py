@@ -81,7 +81,8 @@ class UnitRenameAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         try:
             services.rename_unit(
-                unit=obj.unit, new_name=obj.new_name, renamed_on=obj.renamed_on, note=obj.note
+                unit=obj.unit, new_name=obj.new_name, renamed_on=obj.renamed_on, note=obj.note,
+                actor=request.user,
             )
         except services.ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -239,7 +240,7 @@ class IndicatorValueAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("是否达标"), boolean=True)
     def attained(self, obj):
-        return obj.target.attained_by(obj.value)
+        return obj.attained
 
 
 @admin.register(models.ApiClient)
@@ -258,12 +259,34 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         client, key = services.create_api_client(name=obj.name, region=obj.region,
-                                                 can_write=obj.can_write)
+                                                 can_write=obj.can_write, actor=request.user)
         obj.pk = client.pk
         messages.warning(request, _("令牌（只显示这一次，请立即复制保存）：%(key)s") % {"key": key})
 
     @admin.action(description=_("吊销所选客户端的令牌"))
     def revoke(self, request, queryset):
-        for client in queryset:
-            services.revoke_api_client(client=client)
-        messages.success(request, _("已吊销。"))
+        revoked = sum(services.revoke_api_client(client=client, actor=request.user)
+                      for client in queryset)
+        messages.success(request, _("已吊销 %(count)s 个客户端的令牌。") % {"count": revoked})
+
+
+@admin.register(models.AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit is written by the services, never by hand."""
+
+    list_display = ["at", "action", "actor", "subject", "summary", "task"]
+    list_filter = ["action", "at"]
+    search_fields = ["subject", "summary", "actor__username", "actor__first_name"]
+    date_hierarchy = "at"
+    list_select_related = ["actor", "task__obligation", "task__unit"]
+    fields = ["at", "action", "actor", "subject", "summary", "task", "report", "before", "after"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -20,17 +20,19 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import audit
 from .deadlines import describe_deadline, parse_deadline
 from .exports import _sheet_title, responsibility_rows
 from .importers.excel import Problem, Sheet, read_workbook
 from .importers.units import split_names, split_people
 from .models import (
-    AuditEntry,
     CollectiveUnit,
     DataFlag,
+    ListImport,
     Obligation,
     ObligationPerson,
     ObligationUnit,
@@ -296,11 +298,16 @@ class _Lookup(UnitResolver):
 
 
 @transaction.atomic
-def apply_import(plan: ImportPlan, *, actor, file_name: str) -> dict:
-    """Writes a valid plan: documents, measures, units, people; then tasks and milestones."""
+def apply_import(plan: ImportPlan, *, actor, file_name: str,
+                 upload: ListImport | None = None) -> dict:
+    """Writes a valid plan: documents, measures, units, people; then tasks and milestones.
+
+    One audit row for the whole import (every sheet's counts in it), naming the upload, or
+    the first document when a command imports a file that was never uploaded."""
     if not plan.valid:
         raise ValidationError(_("清单中有问题，未导入任何内容；请修改后重新上传。"))
     result = {"create": 0, "change": 0, "unchanged": plan.count("unchanged"), "documents": []}
+    sheets = []
     for sheet in plan.sheets:
         document = sheet.document
         if document is None:
@@ -309,10 +316,64 @@ def apply_import(plan: ImportPlan, *, actor, file_name: str) -> dict:
         result["create"] += written["create"]
         result["change"] += written["change"]
         result["documents"].append(document.pk)
-        AuditEntry.objects.create(
-            actor=actor, action="list_import",
-            after={"file": file_name, "document": document.pk, "sheet": sheet.sheet, **written})
+        sheets.append({"sheet": sheet.sheet, "document": document.pk, **written})
+    audit.record(
+        actor=actor, action=audit.Action.LIST_IMPORT,
+        subject=audit.subject("list_import", upload.pk) if upload
+        else audit.subject("document", result["documents"][0]),
+        summary=_("导入责任清单“%(file)s”：新增 %(create)s 项，修改 %(change)s 项")
+        % {"file": file_name, **result},
+        after={"file": file_name, "sheets": sheets})
     return result
+
+
+def plan_upload(upload: ListImport, *, documents) -> ImportPlan:
+    """The plan of an uploaded workbook against the register as it is now (preview, confirm)."""
+    return plan_import(
+        bytes(upload.data), file_name=upload.file_name, documents=documents,
+        document=upload.document,
+        new_document={"title": upload.new_title, "doc_number": upload.new_doc_number,
+                      "region": upload.new_region} if upload.new_title else None)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What confirming an upload did, said for the person who confirmed it. `level` is the
+    name of a django.contrib.messages level; `result` is set only when something was written."""
+
+    level: str
+    message: str
+    result: dict | None = None
+
+
+@transaction.atomic
+def confirm_list_import(*, upload: ListImport, actor, documents) -> Confirmation:
+    """Writes an upload's previewed plan, once, and only the plan that was previewed.
+
+    The upload row stays locked until the transaction ends, so two confirmations of one
+    upload write it once. When the register moved since the preview, the new plan becomes
+    the preview (its digest saved) and nothing else is written. A plan with problems is
+    refused with a ValidationError and leaves the upload as it was. `documents` is the
+    actor's scope of documents (as for the preview).
+    """
+    upload = ListImport.objects.select_for_update(of=("self",)).select_related(
+        "document", "new_region").get(pk=upload.pk)
+    if upload.applied_at:
+        return Confirmation("info", _("这份清单已于%(at)s导入，未重复写入。") % {
+            "at": timezone.localtime(upload.applied_at).strftime("%Y年%-m月%-d日 %H:%M")})
+    plan = plan_upload(upload, documents=documents)
+    if plan.digest() != upload.plan_digest:
+        upload.plan_digest, upload.summary = plan.digest(), plan.summary()
+        upload.save(update_fields=["plan_digest", "summary"])
+        return Confirmation("warning", _(
+            "预览之后系统中的数据有了变化，下面是新的预览；请核对后再确认。"))
+    if not plan.has_changes:
+        return Confirmation("info", _("清单与系统中的数据一致，没有需要写入的内容。"))
+    result = apply_import(plan, actor=actor, file_name=upload.file_name, upload=upload)
+    upload.applied_at, upload.result = timezone.now(), result
+    upload.save(update_fields=["applied_at", "result"])
+    return Confirmation("success", _("已导入：新增 %(create)s 项，修改 %(change)s 项。") % result,
+                        result=result)
 
 
 def _create_document(new_document: dict, file_name: str) -> PolicyDocument:

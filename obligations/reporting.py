@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import audit
 from .models import (
-    AuditEntry,
     Evidence,
     IndicatorTarget,
     IndicatorValue,
@@ -176,8 +176,12 @@ def report_progress(*, task: Task, by, expected_version: int, status: str, perce
     if milestone is not None:
         Milestone.objects.filter(pk=milestone.pk, status=Milestone.Status.OPEN).update(
             status=Milestone.Status.REPORTED)
-    AuditEntry.objects.create(actor=by, action="report", task=task, report=report,
-                              before=before, after={**_snapshot(task), **_report_dict(report)})
+    audit.record(actor=by, action=audit.Action.REPORT, subject=audit.subject("report", report.pk),
+                 summary=_("%(unit)s报告“%(title)s”：%(status)s %(percent)s%%") % {
+                     "unit": task.unit.name, "title": task.obligation.title,
+                     "status": report.get_status_display(), "percent": report.percent},
+                 task=task, report=report, before=before,
+                 after={**_snapshot(task), **_report_dict(report)})
     return report
 
 
@@ -245,8 +249,10 @@ def _decide(report: ProgressReport, *, by, review: str, comment: str = "") -> Pr
     locked.review, locked.reviewed_by, locked.reviewed_at = review, by, timezone.now()
     locked.review_comment = comment
     locked.save(update_fields=["review", "reviewed_by", "reviewed_at", "review_comment"])
-    AuditEntry.objects.create(actor=by, action=review, task=locked.task, report=locked,
-                              before=before, after=_report_dict(locked))
+    audit.record(actor=by, action=audit.Action(review), subject=audit.subject("report", locked.pk),
+                 summary=_("%(decision)s：%(title)s") % {
+                     "decision": audit.Action(review).label, "title": locked.task.obligation.title},
+                 task=locked.task, report=locked, before=before, after=_report_dict(locked))
     return locked
 
 

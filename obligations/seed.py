@@ -94,7 +94,7 @@ def load_documents(directory: Path = FIXTURES / "documents") -> list[PolicyDocum
         parsed = ParsedDocument.from_dict(json.loads(path.read_text(encoding="utf-8")))
         source = FIXTURES / "sources" / parsed.source_name
         text = source.read_text(encoding="utf-8") if source.is_file() else ""
-        documents.append(save_parsed_document(parsed=parsed, source_text=text))
+        documents.append(save_parsed_document(parsed=parsed, source_text=text, actor=None))
     return documents
 
 

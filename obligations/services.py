@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import audit
 from .importers.parsed import ParsedDocument
 from .models import (
     CollectiveUnit,
@@ -38,9 +39,11 @@ KNOWN_DOCUMENTS = {
 
 @transaction.atomic
 def save_parsed_document(
-    *, parsed: ParsedDocument, source_text: str = "", region: Region | None = None
+    *, parsed: ParsedDocument, source_text: str = "", region: Region | None = None, actor=None
 ) -> PolicyDocument:
-    """Writes a parsed document, its obligations, units, people and flags, then its tasks."""
+    """Writes a parsed document, its obligations, units, people and flags, then its tasks.
+
+    `actor` is the person importing, or None for a command (import_document, load_seed)."""
     if parsed.doc_number and PolicyDocument.objects.filter(doc_number=parsed.doc_number).exists():
         raise ValidationError(
             _("文号为 %(no)s 的文件已经导入，未重复写入。") % {"no": parsed.doc_number}
@@ -115,7 +118,16 @@ def save_parsed_document(
     DataFlag.objects.bulk_create(flags)
     expand_tasks(document=document)
     derive_schedule(document=document)
-    generate_milestones(obligations=document.obligations.values("pk"))
+    milestones = generate_milestones(obligations=document.obligations.values("pk"))
+    audit.record(
+        actor=actor, action=audit.Action.DOCUMENT_IMPORT,
+        subject=audit.subject("document", document.pk),
+        summary=_("导入“%(title)s”%(number)s") % {
+            "title": document.title[:200],
+            "number": f"（{document.doc_number}）" if document.doc_number else ""},
+        after={"doc_number": document.doc_number, "source": document.source_name,
+               "region": region.code if region else None, "obligations": len(obligations),
+               "flags": len(flags), "milestones": milestones})
     return document
 
 
@@ -235,7 +247,8 @@ def expand_tasks(*, document: PolicyDocument) -> int:
 
 
 @transaction.atomic
-def rename_unit(*, unit: Unit, new_name: str, renamed_on: datetime.date, note: str = "") -> Unit:
+def rename_unit(*, unit: Unit, new_name: str, renamed_on: datetime.date, note: str = "",
+                actor) -> Unit:
     """扶贫办 → 乡村振兴局: the unit keeps its id, tasks and history; the old name stays an alias."""
     new_name = new_name.strip()
     if not new_name:
@@ -246,20 +259,26 @@ def rename_unit(*, unit: Unit, new_name: str, renamed_on: datetime.date, note: s
         raise ValidationError(
             {"new_name": _("本区划内已有名为“%(name)s”的单位。") % {"name": new_name}}
         )
+    old_name = unit.name
     UnitRename.objects.create(
-        unit=unit, old_name=unit.name, new_name=new_name, renamed_on=renamed_on, note=note
+        unit=unit, old_name=old_name, new_name=new_name, renamed_on=renamed_on, note=note
     )
     UnitAlias.objects.get_or_create(
-        unit=unit, name=unit.name, defaults={"kind": UnitAlias.Kind.FORMER_NAME}
+        unit=unit, name=old_name, defaults={"kind": UnitAlias.Kind.FORMER_NAME}
     )
     UnitAlias.objects.filter(unit=unit, name=new_name).delete()
     unit.name = new_name
     unit.save(update_fields=["name"])
+    audit.record(
+        actor=actor, action=audit.Action.UNIT_RENAME, subject=audit.subject("unit", unit.pk),
+        summary=_("%(old)s 更名为 %(new)s") % {"old": old_name, "new": new_name},
+        before={"name": old_name},
+        after={"name": new_name, "renamed_on": renamed_on.isoformat(), "note": note})
     return unit
 
 
 @transaction.atomic
-def create_api_client(*, name: str, region: Region, can_write: bool) -> tuple:
+def create_api_client(*, name: str, region: Region, can_write: bool, actor) -> tuple:
     """(client, key): the key is returned once and never stored in clear."""
     import secrets
 
@@ -280,15 +299,36 @@ def create_api_client(*, name: str, region: Region, can_write: bool) -> tuple:
     Membership.objects.create(user=user, unit=None, role=Membership.Role.LEADER, region=region)
     client = ApiClient.objects.create(name=name, user=user, region=region, can_write=can_write,
                                       key_prefix=key[:8], key_hash=ApiClient.hash_key(key))
+    audit.record(
+        actor=actor, action=audit.Action.API_CLIENT_CREATE,
+        subject=audit.subject("api_client", client.pk),
+        summary=_("创建接口客户端“%(name)s”（%(region)s%(write)s）") % {
+            "name": name, "region": region.name, "write": _("，可提交报告") if can_write else ""},
+        # never the key: only its prefix, as the admin list shows it
+        after={"name": name, "region": region.code, "can_write": can_write,
+               "key_prefix": client.key_prefix})
     return client, key
 
 
 @transaction.atomic
-def revoke_api_client(*, client) -> None:
+def revoke_api_client(*, client, actor) -> bool:
+    """Revokes the client's token and deactivates its service user. True when it was revoked
+    now; False (and no audit row) when it already was."""
     from django.utils import timezone
 
-    if client.revoked_at is None:
-        client.revoked_at = timezone.now()
-        client.save(update_fields=["revoked_at"])
-        client.user.is_active = False
-        client.user.save(update_fields=["is_active"])
+    from .models import ApiClient
+
+    client = ApiClient.objects.select_for_update(of=("self",)).select_related("user").get(
+        pk=client.pk)
+    if client.revoked_at is not None:
+        return False
+    client.revoked_at = timezone.now()
+    client.save(update_fields=["revoked_at"])
+    client.user.is_active = False
+    client.user.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor, action=audit.Action.API_CLIENT_REVOKE,
+        subject=audit.subject("api_client", client.pk),
+        summary=_("吊销接口客户端“%(name)s”的令牌") % {"name": client.name},
+        before={"revoked_at": None}, after={"revoked_at": client.revoked_at.isoformat()})
+    return True

@@ -148,12 +148,43 @@ class Notification(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who changed what, when, from what to what. Written by the service that made the change."""
+    """Who changed what, when, from what to what. Written by the service that made the change,
+    in its transaction, through `obligations.audit.record`: one row per state change.
+
+    `subject` names what changed as "<kind>:<key>" ("unit:12", "document:3",
+    "assessment:2023", "api_client:4", "list_import:7", "report:9", "job_run:5"), so the
+    history of anything can be found with one indexed lookup, also when it is neither a task
+    nor a report; `summary` says it in a sentence for people.
+
+    Jobs: the nightly sweep changes lights and writes reminders and escalations, so each run
+    that did its work leaves one row (actor empty, action "sweep", subject its JobRun, the
+    counts in `after`), beside the JobRun that records timing. A run skipped for the lock
+    changed nothing and leaves none. Rebuilding summaries and emailing digests derive or
+    deliver what is already recorded and leave no row; marking notifications read is not
+    a change of the record either.
+    """
+
+    class Action(models.TextChoices):
+        # The first three values predate the choices and are kept as they were stored.
+        REPORT = "report", _("提交进展报告")
+        APPROVED = "approved", _("审核通过报告")
+        RETURNED = "returned", _("退回报告")
+        DOCUMENT_IMPORT = "document_import", _("导入政策文件")
+        LIST_IMPORT = "list_import", _("确认导入责任清单")
+        UNIT_RENAME = "unit_rename", _("单位更名")
+        API_CLIENT_CREATE = "api_client_create", _("创建接口客户端")
+        API_CLIENT_REVOKE = "api_client_revoke", _("吊销接口客户端")
+        ASSESSMENT_COMPUTE = "assessment_compute", _("计算年度考核")
+        ASSESSMENT_PUBLISH = "assessment_publish", _("发布年度考核")
+        ASSESSMENT_REOPEN = "assessment_reopen", _("重新打开年度考核")
+        SWEEP = "sweep", _("每日巡检（亮灯、提醒、督办）")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL
     )
-    action = models.CharField(_("操作"), max_length=30)
+    action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
+    subject = models.CharField(_("对象"), max_length=60, blank=True)
+    summary = models.CharField(_("摘要"), max_length=300, blank=True)
     task = models.ForeignKey(
         Task,
         verbose_name=_("任务"),
@@ -173,6 +204,10 @@ class AuditEntry(models.Model):
         verbose_name = _("操作记录")
         verbose_name_plural = _("操作记录")
         ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["subject", "-at"], name="audit_subject_history"),
+            models.Index(fields=["action", "-at"], name="audit_action_history"),
+        ]
 
     def __str__(self):
-        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {self.subject} {self.at:%Y-%m-%d %H:%M}"

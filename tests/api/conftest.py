@@ -12,7 +12,7 @@ def token_for(seeded):
     def make(region_code, *, can_write=False):
         client, key = create_api_client(name=f"client-{region_code}-{can_write}",
                                         region=Region.objects.get(code=region_code),
-                                        can_write=can_write)
+                                        can_write=can_write, actor=None)
         api = APIClient()
         api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         api.api_client = client

@@ -32,7 +32,7 @@ def keep_test_connection():
 @pytest.fixture
 def token_headers(seeded, keep_test_connection):
     _client, key = create_api_client(name="fuzz", region=Region.objects.get(code="640423"),
-                                     can_write=True)
+                                     can_write=True, actor=None)
     return {"Authorization": f"Token {key}"}
 
 

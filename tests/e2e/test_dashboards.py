@@ -66,7 +66,7 @@ def test_leader_opens_overview_drills_to_a_county_and_reads_the_assessment(page,
     aggregate_progress(today=TODAY)
     for year in (YEAR - 1, YEAR):
         compute_assessment(year)
-        publish_assessment(year)
+        publish_assessment(year, actor=None)
     leader = get_user_model().objects.create_user("ningxia_leader", password="demo-2021",
                                                   first_name="宁夏领导")
     Membership.objects.create(user=leader, role="leader", region=Region.objects.get(code="640000"))

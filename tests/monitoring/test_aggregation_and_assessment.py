@@ -86,7 +86,7 @@ def test_a_published_year_is_frozen_and_verified(world, capsys):
     task = world.task(world.west_unit, D(2023, 6, 30))
     report_on(task, D(2023, 6, 1))
     compute_assessment(2023)
-    record = publish_assessment(2023)
+    record = publish_assessment(2023, actor=None)
     total = AssessmentResult.objects.get(region=world.west).total
     call_command("verify_assessment", "2023")
     assert "核验一致" in capsys.readouterr().out
@@ -100,10 +100,10 @@ def test_a_published_year_is_frozen_and_verified(world, capsys):
         call_command("verify_assessment", "2023")
     assert "西县：发布时总分 66.67" in capsys.readouterr().out
     with pytest.raises(ValidationError):
-        publish_assessment(2023)
+        publish_assessment(2023, actor=None)
     with pytest.raises(ValidationError, match="说明理由"):
-        reopen_assessment(2023, by=world.supervisor, note=" ")
-    reopen_assessment(2023, by=world.supervisor, note="数据订正")
+        reopen_assessment(2023, actor=world.supervisor, note=" ")
+    reopen_assessment(2023, actor=world.supervisor, note="数据订正")
     assert list(AssessmentEvent.objects.filter(year=record).values_list("action", flat=True)) == [
         "reopen", "publish"]
     _, changed = compute_assessment(2023)
@@ -114,7 +114,7 @@ def test_tampering_with_a_published_result_is_detected(world):
     task = world.task(world.west_unit, D(2023, 6, 30))
     report_on(task, D(2023, 6, 1))
     compute_assessment(2023)
-    publish_assessment(2023)
+    publish_assessment(2023, actor=None)
     AssessmentResult.objects.filter(region=world.west).update(total=Decimal("99"))
     from monitoring.assessment import verify_assessment
 

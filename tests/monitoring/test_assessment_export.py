@@ -22,7 +22,7 @@ def scored(world):
     world.hand_computed_2023()
     world.task(world.city_unit, D(2023, 6, 30))
     compute_assessment(2023)
-    publish_assessment(2023)
+    publish_assessment(2023, actor=None)
     User = get_user_model()
     world.city_leader = User.objects.create_user("city_leader")
     Membership.objects.create(user=world.city_leader, region=world.city, role="leader")

@@ -127,7 +127,7 @@ def test_anonymous_users_are_sent_to_login(client, dash):
 
 def test_leader_supervisor_and_admin_open_every_page(client, dash):
     compute_assessment(YEAR)
-    publish_assessment(YEAR)
+    publish_assessment(YEAR, actor=None)
     for user in (dash.east_leader, dash.world.supervisor, dash.province_leader, dash.admin):
         client.force_login(user)
         for url in _pages(dash):
@@ -356,7 +356,7 @@ def test_non_admins_see_only_published_years(client, dash):
     client.force_login(dash.admin)
     response = client.get(reverse("monitoring:assessment", args=[YEAR]))
     assert response.status_code == 200 and "计算中（未发布）" in response.content.decode()
-    publish_assessment(YEAR)
+    publish_assessment(YEAR, actor=None)
     client.force_login(dash.province_leader)
     response = client.get(reverse("monitoring:assessment_latest"))
     assert response.status_code == 302 and response.url.endswith(f"/assessment/{YEAR}/")
@@ -371,9 +371,9 @@ def test_assessment_shows_parts_inputs_ranks_and_change(client, dash):
     IndicatorValue.objects.create(target=target, region=w.west, year=YEAR, value=Decimal("80"))
     last_year(dash)
     compute_assessment(YEAR - 1)
-    publish_assessment(YEAR - 1)
+    publish_assessment(YEAR - 1, actor=None)
     compute_assessment(YEAR)
-    publish_assessment(YEAR)
+    publish_assessment(YEAR, actor=None)
     response = get(client, dash.province_leader, reverse("monitoring:assessment", args=[YEAR]))
     sections = {s.subject: s for s in response.context["sections"]}
     assert set(sections) == {"county", "city"}
@@ -402,7 +402,7 @@ def test_assessment_shows_parts_inputs_ranks_and_change(client, dash):
 
 def test_county_leader_sees_only_their_county_in_the_assessment(client, dash):
     compute_assessment(YEAR)
-    publish_assessment(YEAR)
+    publish_assessment(YEAR, actor=None)
     response = get(client, dash.east_leader, reverse("monitoring:assessment", args=[YEAR]))
     names = [r.name for s in response.context["sections"] for r in s.rows]
     assert names == ["东县"]
@@ -441,9 +441,9 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(client, dash):
     last_year(dash)
     DataFlag.objects.create(document=w.document, kind="ocr", message="一个问题")
     compute_assessment(YEAR - 1)
-    publish_assessment(YEAR - 1)
+    publish_assessment(YEAR - 1, actor=None)
     compute_assessment(YEAR)
-    publish_assessment(YEAR)
+    publish_assessment(YEAR, actor=None)
     pages = [
         (dash.province_leader, reverse("monitoring:overview"), {}),
         (dash.province_leader, reverse("monitoring:region", args=[w.city.code]), {"year": YEAR}),
@@ -462,9 +462,9 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(client, dash):
 
     AssessmentYear.objects.all().delete()
     compute_assessment(YEAR - 1)
-    publish_assessment(YEAR - 1)
+    publish_assessment(YEAR - 1, actor=None)
     compute_assessment(YEAR)
-    publish_assessment(YEAR)
+    publish_assessment(YEAR, actor=None)
     large = [_queries(client, user, url, **params) for user, url, params in pages]
     assert large == small
     assert max(small) <= 20

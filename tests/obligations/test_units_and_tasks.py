@@ -82,7 +82,7 @@ def test_rename_keeps_tasks_and_old_name_stays_searchable(seeded):
     office = Unit.objects.get(region__code="640423", name="扶贫办")
     before = set(office.tasks.values_list("id", flat=True))
     rename_unit(unit=office, new_name="乡村振兴局", renamed_on=datetime.date(2021, 9, 1),
-                note="扶贫机构平稳有序转换为乡村振兴机构")
+                note="扶贫机构平稳有序转换为乡村振兴机构", actor=None)
     office.refresh_from_db()
     assert office.name == "乡村振兴局"
     assert set(office.tasks.values_list("id", flat=True)) == before
@@ -102,7 +102,8 @@ def test_rename_keeps_tasks_and_old_name_stays_searchable(seeded):
 def test_rename_refuses_a_name_taken_in_the_region(seeded):
     office = Unit.objects.get(region__code="640423", name="扶贫办")
     with pytest.raises(ValidationError):
-        rename_unit(unit=office, new_name="民政局", renamed_on=datetime.date(2021, 9, 1))
+        rename_unit(unit=office, new_name="民政局", renamed_on=datetime.date(2021, 9, 1),
+                    actor=None)
     office.refresh_from_db()
     assert office.name == "扶贫办"
 

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year, **options):
         try:
-            record = publish_assessment(check_year(year))
+            record = publish_assessment(check_year(year), actor=None)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(f"{year}年考核已发布，摘要 {record.digest}")

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             return
         try:
             with transaction.atomic():
-                document = save_parsed_document(parsed=parsed, source_text=text)
+                document = save_parsed_document(parsed=parsed, source_text=text, actor=None)
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         measures = document.obligations.filter(kind="measure").count()
