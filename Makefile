@@ -1,4 +1,5 @@
-# GNU make. `make run` for a development server, `make test` for lint + the test suite
+# GNU make. `make run` for a development server, `make test` for lint, architecture contracts
+# (lint-imports, pyproject.toml) + the test suite
 # (including browser tests on the system Chromium, see scripts/ensure_browser.sh).
 # With DATABASE_URL / REDIS_URL unset, an embedded PostgreSQL and Redis are started
 # under var/ (config/embedded.py) and keep running until `make stop`.
@@ -35,6 +36,7 @@ run: install
 # (and only then), otherwise says what to install. `make run` never touches apt.
 test: install
 	$(BIN)/ruff check .
+	PYTHONPATH=. $(BIN)/lint-imports
 	bash scripts/ensure_browser.sh
 	$(BIN)/pytest
 
