@@ -128,11 +128,13 @@ def test_anonymous_users_are_sent_to_login(client, dash):
 def test_leader_supervisor_and_admin_open_every_page(client, dash):
     compute_assessment(YEAR)
     publish_assessment(YEAR, actor=None)
+    shows = ["亮灯情况", "东县", "东县农业农村局", "测试文件", "测试文件", f"{YEAR}年度考核结果"]
     for user in (dash.east_leader, dash.world.supervisor, dash.province_leader, dash.admin):
         client.force_login(user)
-        for url in _pages(dash):
+        for url, text in zip(_pages(dash), shows, strict=True):
             response = client.get(url, follow=True)
             assert response.status_code == 200, (user, url)
+            assert text in response.content.decode(), (user, url)
 
 
 def test_county_leader_cannot_drill_outside_their_county(client, dash):
@@ -145,8 +147,10 @@ def test_county_leader_cannot_drill_outside_their_county(client, dash):
                 reverse("monitoring:unit", args=[w.city_unit.pk])):
         assert client.get(url).status_code == 404, url
     # Its own county and unit open.
-    assert client.get(reverse("monitoring:region", args=[w.east.code])).status_code == 200
-    assert client.get(reverse("monitoring:unit", args=[w.east_unit.pk])).status_code == 200
+    county = client.get(reverse("monitoring:region", args=[w.east.code]))
+    assert county.status_code == 200 and "东县最久逾期" in county.content.decode()
+    unit = client.get(reverse("monitoring:unit", args=[w.east_unit.pk]))
+    assert unit.status_code == 200 and "东县农业农村局" in unit.content.decode()
 
 
 def test_supervisor_sees_their_region_only(client, dash):
@@ -333,7 +337,8 @@ def test_document_outside_scope_is_not_found(client, dash):
     client.force_login(dash.east_leader)
     assert client.get(reverse("monitoring:document", args=[foreign.pk])).status_code == 404
     assert "他省文件" not in client.get(reverse("monitoring:documents")).content.decode()
-    assert client.get(reverse("monitoring:document", args=[w.document.pk])).status_code == 200
+    own = client.get(reverse("monitoring:document", args=[w.document.pk]))
+    assert own.status_code == 200 and "<h1 class=\"h4\">测试文件</h1>" in own.content.decode()
 
 
 # Assessment -------------------------------------------------------------------------------

@@ -90,7 +90,8 @@ def test_county_official_of_fushun_cannot_see_longde(client, people):
 def test_supervisor_sees_region_tasks_but_cannot_report(client, people):
     task = fupin_task()
     client = as_user(client, people, "longde_nongban")
-    assert client.get(reverse("obligations:task", args=[task.pk])).status_code == 200
+    detail = client.get(reverse("obligations:task", args=[task.pk]))
+    assert detail.status_code == 200 and task.obligation.title in detail.content.decode()
     response = client.get(reverse("obligations:report", args=[task.pk]))
     assert response.status_code == 403
     assert task.obligation.title not in response.content.decode()
@@ -441,3 +442,4 @@ def test_reports_whose_author_account_is_gone_still_show(client, people):
     client.force_login(people["longde_fupin"])
     response = client.get(reverse("obligations:report", args=[task.pk]))
     assert response.status_code == 200
+    assert f"填报进展：{task.obligation.title}" in response.content.decode()
