@@ -7,8 +7,8 @@ are then scored in Python. Formulas, each 0–100, over the year Y:
   (a task is in force in Y when it has a milestone due in Y).
 - 政策落实 / 政策措施: milestones due in Y reported on time ÷ milestones due in Y.
 - 工作落实 / 工作成效: milestones due in Y closed by an approved report ÷ milestones due in Y.
-- 巩固成效 (counties only): indicator targets due in Y (or yearly) attained by a value
-  reported for the county's regions for Y ÷ such targets. No target: the part is empty
+- 巩固成效 (counties only): indicator targets assessed in Y attained in Y ÷ such targets,
+  per region of the units carrying them, as obligations.attainment defines it. No target: the part is empty
   and the weights of the other parts are used.
 
 Total = Σ weight × score ÷ Σ weight over the non-empty parts. Counties are ranked within
@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from obligations import audit
+from obligations.attainment import ATTAINED_CTE, assessed_in_sql
 from obligations.models import Region
 
 from .models import AssessmentEvent, AssessmentResult, AssessmentWeight, AssessmentYear
@@ -67,17 +68,17 @@ LEFT JOIN reported rp ON rp.task_id = t.id
 GROUP BY u.id, u.region_id, r.path, r.level
 """
 
-_TARGET_FACTS = """
+# Targets and those attained, per region of the units carrying them (obligations.attainment).
+_TARGET_FACTS = f"""
+WITH {ATTAINED_CTE}
 SELECT r.path, count(DISTINCT tg.id) AS targets,
-       count(DISTINCT tg.id) FILTER (WHERE iv.id IS NOT NULL) AS attained
+       count(DISTINCT tg.id) FILTER (WHERE a.target_id IS NOT NULL) AS attained
 FROM obligations_indicatortarget tg
 JOIN obligations_task t ON t.obligation_id = tg.obligation_id
 JOIN obligations_unit u ON u.id = t.unit_id
 JOIN obligations_region r ON r.id = u.region_id
-LEFT JOIN obligations_indicatorvalue iv ON iv.target_id = tg.id AND iv.year = %(year)s
-     AND iv.region_id = r.id
-     AND CASE tg.comparator WHEN '<=' THEN iv.value <= tg.value ELSE iv.value >= tg.value END
-WHERE tg.per_year OR tg.due_year = %(year)s
+LEFT JOIN attained a ON a.target_id = tg.id AND a.year = %(year)s AND a.region_id = r.id
+WHERE {assessed_in_sql("tg", year="%(year)s")}
 GROUP BY r.path
 """
 
