@@ -8,3 +8,10 @@ class MonitoringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "monitoring"
     verbose_name = _("监测与考核")
+
+    def ready(self):
+        from obligations.changes import register_changed
+
+        from .freshness import on_register_changed
+
+        register_changed.connect(on_register_changed, dispatch_uid="monitoring.freshness")

@@ -68,3 +68,25 @@ def aggregate_progress(*, today=None) -> JobRun:
 def email_reminders() -> JobRun:
     """The sweep's new reminders and escalations, emailed as one digest per person."""
     return run_job("email_reminders", lambda: send_reminder_emails(now=timezone.now()))
+
+
+def draft_assessment(*, today=None) -> JobRun:
+    """The nightly draft of this year's assessment (the transition period's year nearest to
+    today). A published year is frozen and left as it is; publishing stays a person's act."""
+    from obligations.schedule import current_period
+
+    from .assessment import compute_assessment
+    from .models import AssessmentYear
+
+    today = today or timezone.localdate()
+    period = current_period()
+    year = min(max(today.year, period.start.year), period.end.year)
+
+    def work() -> dict:
+        if AssessmentYear.objects.filter(year=year,
+                                         status=AssessmentYear.Status.PUBLISHED).exists():
+            return {"year": year, "computed": 0, "published": 1}
+        _record, changed = compute_assessment(year, actor=None)
+        return {"year": year, "computed": int(changed), "published": 0}
+
+    return run_job("draft_assessment", work)

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from kombu.exceptions import OperationalError as BrokerError
 
-from . import assessment, jobs
+from . import assessment, freshness, jobs
 
 RETRY = {"autoretry_for": (DatabaseError, BrokerError), "retry_backoff": 30,
          "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 5}
@@ -38,3 +38,17 @@ def aggregate_progress() -> dict:
 def compute_assessment(year: int) -> dict:
     record, changed = assessment.compute_assessment(year)
     return {"year": record.year, "changed": changed}
+
+
+@shared_task(name="monitoring.refresh_summaries", **RETRY)
+def refresh_summaries() -> dict:
+    """The coalesced rebuild after changes to the register (monitoring.freshness)."""
+    freshness.rebuild_started()
+    run = jobs.aggregate_progress()
+    return {"run": run.pk, "status": run.status, **run.counts}
+
+
+@shared_task(name="monitoring.draft_assessment", **RETRY)
+def draft_assessment() -> dict:
+    run = jobs.draft_assessment()
+    return {"run": run.pk, "status": run.status, **run.counts}

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from obligations import permissions
 from obligations.models import DataFlag, PolicyDocument, TransitionRule
 
-from . import charts, dashboards, selectors
+from . import charts, dashboards, freshness, selectors
 from .assessment_export import assessment_xlsx
 
 
@@ -58,6 +58,7 @@ def _year(request, today) -> tuple[int, list[int]]:
 def _level_page(request, *, level, year, years, today, tasks, crumbs, is_overview):
     return render(request, "monitoring/region.html", {
         "level": level, "year": year, "years": years, "today": today, "crumbs": crumbs,
+        "figures_at": freshness.computed_at(),
         "is_overview": is_overview, "lights": charts.light_rows(level.totals),
         "tq": f"region={level.region.code}" if level.region else "",
         "overdue": dashboards.longest_overdue(tasks=tasks, today=today),
@@ -109,6 +110,7 @@ def unit(request, pk):
     trend = dashboards.monthly_trend(scope="unit", ids=[place.pk], year=year)
     return render(request, "monitoring/unit.html", {
         "unit": place, "figures": figures, "year": year, "years": years, "today": today,
+        "figures_at": freshness.computed_at(),
         "crumbs": dashboards.breadcrumbs(region=place.region, roots=roots),
         "overdue": dashboards.longest_overdue(tasks=tasks, today=today),
         "trend": trend, "charts": charts.unit_charts(figures=figures, trend=trend),
@@ -125,6 +127,7 @@ def documents(request):
     return render(request, "monitoring/documents.html", {
         "rows": rows, "flag_kinds": DataFlag.Kind.choices,
         "charts": charts.document_charts(rows=rows),
+        "counted_at": timezone.now(),  # counted from the rows, as the page is built
     })
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import audit
+from .changes import register_changed_on_commit
 from .deadlines import describe_deadline, parse_deadline
 from .exports import _sheet_title, responsibility_rows
 from .importers.excel import Problem, Sheet, read_workbook
@@ -324,6 +325,7 @@ def apply_import(plan: ImportPlan, *, actor, file_name: str,
         summary=_("导入责任清单“%(file)s”：新增 %(create)s 项，修改 %(change)s 项")
         % {"file": file_name, **result},
         after={"file": file_name, "sheets": sheets})
+    register_changed_on_commit()  # the list's document may span many regions: all
     return result
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit
+from .changes import regions_of_tasks, register_changed_on_commit
 from .models import (
     Evidence,
     IndicatorTarget,
@@ -182,6 +183,7 @@ def report_progress(*, task: Task, by, expected_version: int, status: str, perce
                      "status": report.get_status_display(), "percent": report.percent},
                  task=task, report=report, before=before,
                  after={**_snapshot(task), **_report_dict(report)})
+    register_changed_on_commit(regions=regions_of_tasks(Task.objects.filter(pk=task.pk)))
     return report
 
 
@@ -253,6 +255,7 @@ def _decide(report: ProgressReport, *, by, review: str, comment: str = "") -> Pr
                  summary=_("%(decision)s：%(title)s") % {
                      "decision": audit.Action(review).label, "title": locked.task.obligation.title},
                  task=locked.task, report=locked, before=before, after=_report_dict(locked))
+    register_changed_on_commit(regions=regions_of_tasks(Task.objects.filter(pk=locked.task_id)))
     return locked
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import audit
+from .changes import register_changed_on_commit
 from .importers.parsed import ParsedDocument
 from .models import (
     CollectiveUnit,
@@ -128,6 +129,7 @@ def save_parsed_document(
         after={"doc_number": document.doc_number, "source": document.source_name,
                "region": region.code if region else None, "obligations": len(obligations),
                "flags": len(flags), "milestones": milestones})
+    register_changed_on_commit()  # a new document's tasks: every region it reaches
     return document
 
 

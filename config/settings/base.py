@@ -241,7 +241,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-overdue": {"task": "monitoring.sweep_overdue", "schedule": crontab(hour=5, minute=0)},
     "aggregate-progress": {"task": "monitoring.aggregate_progress",
                            "schedule": crontab(hour=12, minute=30)},
+    # The draft of this year's assessment, after the night's lights; never a published year.
+    "draft-assessment": {"task": "monitoring.draft_assessment",
+                         "schedule": crontab(hour=5, minute=30)},
 }
+# After a report, review or import, the summaries are rebuilt this many seconds later,
+# once for all the changes in between (monitoring.freshness).
+SUMMARY_REBUILD_DELAY_SECONDS = int(os.environ.get("SUMMARY_REBUILD_DELAY_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(VAR_DIR / "celerybeat-schedule")
 )
