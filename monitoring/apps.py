@@ -12,6 +12,6 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from obligations.changes import register_changed
 
-        from .freshness import on_register_changed
+        from .tasks import on_register_changed
 
         register_changed.connect(on_register_changed, dispatch_uid="monitoring.freshness")

@@ -60,9 +60,11 @@ def sweep_overdue(*, today=None) -> JobRun:
         audit_action=audit.Action.SWEEP, summary=_("每日巡检（截至%(day)s）") % {"day": today})
 
 
-def aggregate_progress(*, today=None) -> JobRun:
+def aggregate_progress(*, today=None, regions: list[str] | None = None) -> JobRun:
+    """The progress summaries, whole or for some regions' part (monitoring.aggregation)."""
     today = today or timezone.localdate()
-    return run_job("aggregate_progress", lambda: rebuild_summaries(today=today))
+    return run_job("aggregate_progress",
+                   lambda: rebuild_summaries(today=today, regions=regions))
 
 
 def email_reminders() -> JobRun:

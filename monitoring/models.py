@@ -34,7 +34,9 @@ class ProgressSummary(models.Model):
     """Counts for one scope (obligation, unit, region with its subtree, document) and year.
 
     year 0 is "all years". Task counts are the tasks' current state; milestone
-    counts are those due in the year. Rebuilt whole by each aggregation run.
+    counts are those due in the year. Rebuilt by the aggregation (monitoring.aggregation):
+    whole each night, one county's part after a change there. `place` rows count the units
+    of one region only (not its subtree): the regions' rows are their sums.
     """
 
     class Scope(models.TextChoices):
@@ -42,6 +44,7 @@ class ProgressSummary(models.Model):
         UNIT = "unit", _("单位")
         REGION = "region", _("区划")
         DOCUMENT = "document", _("文件")
+        PLACE = "place", _("区划本级")
 
     scope = models.CharField(_("范围"), max_length=12, choices=Scope.choices)
     scope_id = models.BigIntegerField(_("对象编号"))

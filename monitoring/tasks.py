@@ -40,11 +40,14 @@ def compute_assessment(year: int) -> dict:
     return {"year": record.year, "changed": changed}
 
 
-@shared_task(name="monitoring.refresh_summaries", **RETRY)
-def refresh_summaries() -> dict:
-    """The coalesced rebuild after changes to the register (monitoring.freshness)."""
-    freshness.rebuild_started()
-    run = jobs.aggregate_progress()
+@shared_task(name="monitoring.refresh_summaries", bind=True, **RETRY)
+def refresh_summaries(self, county: str | None = None) -> dict:
+    """The coalesced rebuild of one county's part (or, county None, of everything) after
+    changes to the register (monitoring.freshness)."""
+    freshness.rebuild_started(county)
+    run = jobs.aggregate_progress(regions=[county] if county else None)
+    if run.status == run.Status.SKIPPED:  # another rebuild held the lock: try again shortly
+        raise self.retry(countdown=freshness.coalesce_seconds(), max_retries=10)
     return {"run": run.pk, "status": run.status, **run.counts}
 
 
@@ -52,3 +55,16 @@ def refresh_summaries() -> dict:
 def draft_assessment() -> dict:
     run = jobs.draft_assessment()
     return {"run": run.pk, "status": run.status, **run.counts}
+
+
+def on_register_changed(sender, *, regions=(), sync=False, **kwargs) -> None:
+    """obligations.changes.register_changed: rebuild now (sync, from a command) or queue one
+    rebuild per county touched, coalesced (monitoring.freshness)."""
+    if sync:
+        jobs.aggregate_progress()
+        return
+    for county in (freshness.counties_of(regions) if regions else [freshness.WHOLE]):
+        if freshness.claim(county):
+            refresh_summaries.apply_async(
+                kwargs={"county": None if county == freshness.WHOLE else county},
+                countdown=freshness.coalesce_seconds())

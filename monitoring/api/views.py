@@ -13,6 +13,8 @@ from .. import selectors
 from ..models import AssessmentResult, ProgressSummary
 from . import serializers
 
+PUBLIC_SCOPES = ["obligation", "unit", "region", "document"]  # `place` rows are internal
+
 
 class ProgressViewSet(Scoped):
     """进度汇总（每日汇总任务的结果）：按事项、单位、区划（含下级）、文件和年度。"""
@@ -33,7 +35,7 @@ class ProgressViewSet(Scoped):
                     .order_by("scope", "scope_id", "year"))
         scope = self.request.query_params.get("scope")
         if scope:
-            if scope not in ProgressSummary.Scope.values:
+            if scope not in PUBLIC_SCOPES:
                 raise exceptions.ValidationError(
                     {"scope": [_("范围须为 obligation、unit、region 或 document。")]})
             queryset = queryset.filter(scope=scope)

@@ -42,12 +42,12 @@ def test_right_after_load_seed_the_overview_red_count_equals_the_task_list(clien
 
 
 @pytest.fixture
-def eager():
+def eager(world):
     celery_app.conf.task_always_eager = True
-    cache.delete(freshness.PENDING_KEY)
+    cache.delete(freshness.pending_key(world.east.code))
     yield
     celery_app.conf.task_always_eager = False
-    cache.delete(freshness.PENDING_KEY)
+    cache.delete(freshness.pending_key(world.east.code))
 
 
 def test_an_approval_rebuilds_the_summaries_once_committed(world, eager,
@@ -69,7 +69,8 @@ def test_an_approval_rebuilds_the_summaries_once_committed(world, eager,
 def test_many_changes_within_the_delay_queue_one_rebuild(world, monkeypatch,
                                                          django_capture_on_commit_callbacks):
     w = world
-    cache.delete(freshness.PENDING_KEY)
+    for county in (w.east.code, w.west.code):
+        cache.delete(freshness.pending_key(county))
     queued = []
     monkeypatch.setattr(tasks.refresh_summaries, "apply_async",
                         lambda **options: queued.append(options))
@@ -80,12 +81,29 @@ def test_many_changes_within_the_delay_queue_one_rebuild(world, monkeypatch,
     with django_capture_on_commit_callbacks(execute=True):
         for report in reports:
             approve_report(report=report, by=w.supervisor)
-    assert queued == [{"countdown": freshness.coalesce_seconds()}]
-    freshness.rebuild_started()  # the rebuild began: the next change queues the next one
+    # One rebuild, of 东县 only.
+    assert queued == [{"kwargs": {"county": w.east.code},
+                       "countdown": freshness.coalesce_seconds()}]
+    west = w.task(w.west_unit, D(2024, 6, 30), title="西县措施")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_report(report=report_on(west, D(2024, 6, 1), milestone=west.milestones.get()),
+                       by=w.far_supervisor)
+    assert queued[-1]["kwargs"] == {"county": w.west.code} and len(queued) == 2
+    freshness.rebuild_started(w.east.code)  # 东县's rebuild began: its next change queues again
     with django_capture_on_commit_callbacks(execute=True):
         approve_report(report=report_on(reports[0].task, D(2024, 6, 2)), by=w.supervisor)
-    assert len(queued) == 2
-    cache.delete(freshness.PENDING_KEY)
+    assert len(queued) == 3
+    for county in (w.east.code, w.west.code):
+        cache.delete(freshness.pending_key(county))
+
+
+def test_a_township_change_rebuilds_its_county(world):
+    from obligations.models import Region
+
+    w = world
+    town = Region.objects.create(code="900101001", name="东镇", level="township", parent=w.east)
+    assert freshness.counties_of([town.code, w.east.code]) == [w.east.code]
+    assert freshness.counties_of([w.city.code]) == [w.city.code]
 
 
 def test_every_dashboard_says_when_its_figures_were_computed(client, world):
@@ -102,3 +120,46 @@ def test_every_dashboard_says_when_its_figures_were_computed(client, world):
                 reverse("monitoring:unit", args=[w.east_unit.pk])):
         assert stamp in client.get(url).content.decode(), url
     assert "数据更新于" in client.get(reverse("monitoring:documents")).content.decode()
+
+
+def _all_rows():
+    from monitoring.models import MonthlySummary
+
+    summaries = sorted(ProgressSummary.objects.values_list(
+        "scope", "scope_id", "year", "tasks", "red", "yellow", "green", "done", "status_counts",
+        "milestones_due", "milestones_on_time", "waiting_review", "targets", "targets_attained"))
+    months = sorted(MonthlySummary.objects.values_list("scope", "scope_id", "month", "due",
+                                                       "reported", "overdue"))
+    return summaries, months
+
+
+def test_a_countys_rebuild_gives_the_rows_of_a_whole_rebuild(world):
+    from monitoring.aggregation import rebuild_summaries
+    from obligations.models import IndicatorTarget, IndicatorValue, Milestone
+
+    w = world
+    w.hand_computed_2023()
+    shared = w.task(w.east_unit, D(2023, 5, 31), D(2024, 5, 31), title="两县共担")
+    west = Task.objects.create(obligation=shared.obligation, unit=w.west_unit, role="support")
+    Milestone.objects.create(task=west, due_on=D(2023, 5, 31), kind="checkin")
+    target = IndicatorTarget.objects.create(obligation=shared.obligation, name="覆盖率",
+                                            comparator=">=", value=80, unit="%", per_year=True,
+                                            source_text="每年覆盖率80%以上")
+    today = D(2024, 1, 15)
+    rebuild_summaries(today=today)
+    # Changes in 东县 only: a report, a value, a closed milestone.
+    report_on(shared, D(2023, 5, 20), milestone=shared.milestones.get(due_on=D(2023, 5, 31)))
+    IndicatorValue.objects.create(target=target, region=w.east, year=2023, value=85)
+    shared.milestones.filter(due_on=D(2023, 5, 31)).update(status="closed")
+    stale = _all_rows()
+    west_rows = ProgressSummary.objects.filter(scope="unit", scope_id=w.west_unit.pk)
+    west_before = sorted(west_rows.values_list("id", "computed_at"))
+    counts = rebuild_summaries(today=today, regions=[w.east.code])
+    partial = _all_rows()
+    assert partial != stale
+    # Only 东县's unit was recounted (a row per year and one for all years); 西县's rows stay.
+    assert counts["unit"] == ProgressSummary.objects.filter(
+        scope="unit", scope_id=w.east_unit.pk).count() == 6
+    assert sorted(west_rows.values_list("id", "computed_at")) == west_before
+    rebuild_summaries(today=today)
+    assert partial == _all_rows()  # the county's rebuild left every row as a whole one would
