@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from monitoring.assessment import compute_assessment
 from monitoring.jobs import aggregate_progress, sweep_overdue
 from monitoring.synthetic import generate
-from obligations.models import Milestone
+from obligations.models import Milestone, Region
 
 
 def peak_mb() -> float:
@@ -46,16 +46,30 @@ def run(*, size: dict, repeat: int, timed) -> list[tuple]:
     label = f"{rows}节点"
     sweep = timed(lambda: sweep_overdue(today=today), repeat=repeat, before=reset_lights)
     sweep_peak = peak_mb()
+    # A normal night: yesterday's sweep ran, few lights change today.
+    next_day = today + datetime.timedelta(days=1)
+    second = timed(lambda: sweep_overdue(today=next_day), repeat=repeat,
+                   before=lambda: sweep_overdue(today=today))
+    sweep_overdue(today=today)
+    changed = sweep_overdue(today=next_day).counts  # what a normal night changes
     bare = timed(bare_update, repeat=repeat)
     aggregation = timed(lambda: aggregate_progress(today=today), repeat=repeat)
     aggregation_peak = peak_mb()
+    county = Region.objects.filter(level="county").order_by("code").first()
+    one_county = timed(lambda: aggregate_progress(today=today, regions=[county.code]),
+                       repeat=repeat)
     assessment = timed(lambda: compute_assessment(2023), repeat=max(1, repeat // 2))
     assessment_peak = peak_mb()
     return [
         ("逾期扫描（亮灯+提醒+督办）", label, sweep, bare,
          f"同一批行的裸 SQL UPDATE；进程峰值内存 {sweep_peak:.0f} MB（目标 ≤3× 基线，<500 MB）"),
+        ("逾期扫描：次日（上一晚已扫描）", label, second, sweep,
+         f"基线：首次全量扫描；当晚变化 {changed['milestones_changed']} 个节点、"
+         f"{changed['tasks_changed']} 个任务的亮灯"),
         ("进度汇总", label, aggregation, bare,
          f"目标 <10 秒；进程峰值内存 {aggregation_peak:.0f} MB"),
+        ("一个县的汇总重算（一次审核之后）", f"{county.name}", one_county, aggregation,
+         "目标 <1 秒；基线：全省进度汇总"),
         ("年度考核（2023年）", label, assessment, bare,
          f"目标 <30 秒；进程峰值内存 {assessment_peak:.0f} MB"),
     ]
