@@ -82,7 +82,7 @@ def api(*, repeat_requests: int, timed) -> list[tuple]:
     from django.test.utils import override_settings
 
     from obligations.models import Region
-    from obligations.services import create_api_client
+    from obligations.services.api_clients import create_api_client
 
     county = Region.objects.filter(level="county", name__startswith="合成市").order_by("code").first()
     _client, key = create_api_client(name="bench", region=county, can_write=False,

@@ -7,7 +7,7 @@ import datetime
 from django.db import connection, transaction
 
 from obligations.models import Milestone, Obligation, PolicyDocument, Region, Task, Unit
-from obligations.schedule import generate_milestones
+from obligations.services.schedule import generate_milestones
 
 SPECS = [
     {"kind": "ongoing"},

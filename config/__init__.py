@@ -1,4 +1,4 @@
 # The Celery app is loaded when Django starts so that @shared_task binds to it.
-from .celery import app as celery_app
+from config.celery import app as celery_app
 
 __all__ = ("celery_app",)

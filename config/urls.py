@@ -15,5 +15,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("dashboard/", include("monitoring.urls")),
-    path("", include("obligations.urls")),
+    path("", include("obligations.web.urls")),
 ]

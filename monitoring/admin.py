@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import assessment, models
+from monitoring import assessment, models
 
 
 @admin.register(models.JobRun)

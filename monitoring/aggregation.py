@@ -26,6 +26,7 @@ import datetime
 from django.db import connection
 from django.utils import timezone
 
+from monitoring.ontime import ON_TIME_CTES
 from obligations.attainment import ATTAINED_CTE, assessed_in_sql
 from obligations.lights import (
     milestone_light_sql,
@@ -33,10 +34,8 @@ from obligations.lights import (
     task_light_aggregates_sql,
     task_light_sql,
 )
-from obligations.schedule import current_period
+from obligations.selectors.in_force import current_period
 from obligations.sql import hash_joins
-
-from .ontime import ON_TIME_CTES
 
 # The part to rebuild: temp tables of ids (all rows for a whole rebuild).
 _SCOPE_TABLES = """

@@ -10,8 +10,7 @@ class MonitoringConfig(AppConfig):
     verbose_name = _("监测与考核")
 
     def ready(self):
-        from obligations.changes import register_changed
-
-        from .tasks import on_register_changed
+        from monitoring.tasks import on_register_changed
+        from obligations.services.changes import register_changed
 
         register_changed.connect(on_register_changed, dispatch_uid="monitoring.freshness")

@@ -31,12 +31,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from obligations import audit
+from monitoring.models import AssessmentEvent, AssessmentResult, AssessmentWeight, AssessmentYear
+from monitoring.ontime import ON_TIME_CTES
 from obligations.attainment import ATTAINED_CTE, assessed_in_sql
 from obligations.models import Region
-
-from .models import AssessmentEvent, AssessmentResult, AssessmentWeight, AssessmentYear
-from .ontime import ON_TIME_CTES
+from obligations.services import audit
 
 PARTS = {
     "county": ["责任落实", "政策落实", "工作落实", "巩固成效"],

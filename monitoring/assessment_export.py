@@ -11,9 +11,8 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from obligations.exports import header_row
-
-from .dashboards import Section
+from monitoring.dashboards import Section
+from obligations.selectors.exports import header_row
 
 
 def _score(value) -> float | None:

@@ -5,7 +5,7 @@ so a page costs the same number of queries for a county of 500 tasks as for a pr
 70,000. The few reads of raw rows are single bounded queries: the ten longest-overdue tasks
 (ORDER BY … LIMIT 10), the monthly trend (GROUP BY month) and the per-document counts
 (GROUP BY document). Callers pass regions, units and querysets already scoped by
-obligations.permissions; nothing here decides who may see what.
+obligations.selectors.scope; nothing here decides who may see what.
 """
 
 from __future__ import annotations
@@ -18,6 +18,14 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _lazy
 
+from monitoring.assessment import PARTS
+from monitoring.models import (
+    AssessmentResult,
+    AssessmentWeight,
+    AssessmentYear,
+    MonthlySummary,
+    ProgressSummary,
+)
 from obligations import lights
 from obligations.lights import with_milestone_lights
 from obligations.models import (
@@ -28,16 +36,7 @@ from obligations.models import (
     Task,
     Unit,
 )
-from obligations.schedule import current_period
-
-from .assessment import PARTS
-from .models import (
-    AssessmentResult,
-    AssessmentWeight,
-    AssessmentYear,
-    MonthlySummary,
-    ProgressSummary,
-)
+from obligations.selectors.in_force import current_period
 
 
 @dataclass

@@ -14,11 +14,10 @@ import datetime
 
 from django.db import connection, transaction
 
+from monitoring.assessment import compute_assessment, publish_assessment
+from monitoring.jobs import aggregate_progress, sweep_overdue
 from obligations.models import ProgressReport
-from obligations.schedule import current_period
-
-from .assessment import compute_assessment, publish_assessment
-from .jobs import aggregate_progress, sweep_overdue
+from obligations.selectors.in_force import current_period
 
 _REPORTS = """
 WITH chosen AS (

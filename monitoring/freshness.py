@@ -1,7 +1,7 @@
 """Figures that are fresh and say how fresh (issue 12).
 
 After a document or list import, a report, an approval or a return, the register sends
-`obligations.changes.register_changed` with the regions touched; here that queues, per
+`obligations.services.changes.register_changed` with the regions touched; here that queues, per
 county, one rebuild of that county's part of the progress summaries a minute later
 (monitoring.aggregation, under a second). Many changes within that minute share the one
 rebuild: the first sets the county's pending key in Redis (the cache), the rebuild clears it
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max
 
-from .models import ProgressSummary
+from monitoring.models import ProgressSummary
 
 PENDING_KEY = "monitoring:summaries-rebuild-pending"  # + ":<county code>" or ":*"
 WHOLE = "*"

@@ -12,12 +12,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from obligations import audit
-from obligations.mail import email_reminders as send_reminder_emails
-from obligations.sweep import refresh_lights
-
-from .aggregation import rebuild_summaries
-from .models import JobRun
+from monitoring.aggregation import rebuild_summaries
+from monitoring.models import JobRun
+from obligations.services import audit
+from obligations.services.mail import email_reminders as send_reminder_emails
+from obligations.services.sweep import refresh_lights
 
 
 def _lock_key(job: str) -> int:
@@ -75,10 +74,9 @@ def email_reminders() -> JobRun:
 def draft_assessment(*, today=None) -> JobRun:
     """The nightly draft of this year's assessment (the transition period's year nearest to
     today). A published year is frozen and left as it is; publishing stays a person's act."""
-    from obligations.schedule import current_period
-
-    from .assessment import compute_assessment
-    from .models import AssessmentYear
+    from monitoring.assessment import compute_assessment
+    from monitoring.models import AssessmentYear
+    from obligations.selectors.in_force import current_period
 
     today = today or timezone.localdate()
     period = current_period()

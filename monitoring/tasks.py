@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from kombu.exceptions import OperationalError as BrokerError
 
-from . import assessment, freshness, jobs
+from monitoring import assessment, freshness, jobs
 
 RETRY = {"autoretry_for": (DatabaseError, BrokerError), "retry_backoff": 30,
          "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 5}
@@ -58,7 +58,7 @@ def draft_assessment() -> dict:
 
 
 def on_register_changed(sender, *, regions=(), sync=False, **kwargs) -> None:
-    """obligations.changes.register_changed: rebuild now (sync, from a command) or queue one
+    """obligations.services.changes.register_changed: rebuild now (sync, from a command) or queue one
     rebuild per county touched, coalesced (monitoring.freshness)."""
     if sync:
         jobs.aggregate_progress()

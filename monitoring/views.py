@@ -1,5 +1,5 @@
 """Leadership dashboards (issue 8). Thin: check access, parse the year, call the selectors in
-monitoring.dashboards, render. Scope comes from obligations.permissions only."""
+monitoring.dashboards, render. Scope comes from obligations.selectors.scope only."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from obligations import permissions
+from monitoring import charts, dashboards, freshness, selectors
+from monitoring.assessment_export import assessment_xlsx
 from obligations.models import DataFlag, PolicyDocument, TransitionRule
-
-from . import charts, dashboards, freshness, selectors
-from .assessment_export import assessment_xlsx
+from obligations.selectors import scope
 
 
 class BadParameter(Exception):
@@ -30,7 +29,7 @@ def dashboard_view(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not permissions.can_see_dashboards(request.user):
+        if not scope.can_see_dashboards(request.user):
             return render(request, "monitoring/message.html", {
                 "heading": _("没有权限"),
                 "message": _("看板只对领导、审核人和管理员开放；填报人请在“我的任务”中查看本单位的任务。"),
@@ -74,8 +73,8 @@ def overview(request):
     """A leader's home: their region (or, for several, all of them side by side)."""
     today = timezone.localdate()
     year, years = _year(request, today)
-    roots = list(permissions.dashboard_roots(request.user))
-    tasks = permissions.dashboard_tasks_visible_to(request.user)
+    roots = list(scope.dashboard_roots(request.user))
+    tasks = scope.dashboard_tasks_visible_to(request.user)
     if len(roots) == 1:
         level = dashboards.region_level(region=roots[0], year=year)
         crumbs = [roots[0]]
@@ -90,9 +89,9 @@ def overview(request):
 def region(request, code):
     today = timezone.localdate()
     year, years = _year(request, today)
-    place = permissions.get_dashboard_region_for(request.user, code)
-    roots = list(permissions.dashboard_roots(request.user))
-    tasks = dashboards.tasks_under(permissions.dashboard_tasks_visible_to(request.user), place)
+    place = scope.get_dashboard_region_for(request.user, code)
+    roots = list(scope.dashboard_roots(request.user))
+    tasks = dashboards.tasks_under(scope.dashboard_tasks_visible_to(request.user), place)
     return _level_page(request, level=dashboards.region_level(region=place, year=year), year=year,
                        years=years, today=today, tasks=tasks,
                        crumbs=dashboards.breadcrumbs(region=place, roots=roots),
@@ -103,9 +102,9 @@ def region(request, code):
 def unit(request, pk):
     today = timezone.localdate()
     year, years = _year(request, today)
-    place = permissions.get_dashboard_unit_for(request.user, pk)
-    roots = list(permissions.dashboard_roots(request.user))
-    tasks = permissions.dashboard_tasks_visible_to(request.user).filter(unit=place)
+    place = scope.get_dashboard_unit_for(request.user, pk)
+    roots = list(scope.dashboard_roots(request.user))
+    tasks = scope.dashboard_tasks_visible_to(request.user).filter(unit=place)
     figures = dashboards.figures_for(scope="unit", ids=[place.pk], year=year)[place.pk]
     trend = dashboards.monthly_trend(scope="unit", ids=[place.pk], year=year)
     return render(request, "monitoring/unit.html", {
@@ -120,10 +119,10 @@ def unit(request, pk):
 
 @dashboard_view
 def documents(request):
-    visible = permissions.documents_visible_to(request.user).order_by("issued_year", "issued_on",
+    visible = scope.documents_visible_to(request.user).order_by("issued_year", "issued_on",
                                                                          "id")
     rows = dashboards.by_document(documents=list(visible),
-                                  tasks=permissions.dashboard_tasks_visible_to(request.user))
+                                  tasks=scope.dashboard_tasks_visible_to(request.user))
     return render(request, "monitoring/documents.html", {
         "rows": rows, "flag_kinds": DataFlag.Kind.choices,
         "charts": charts.document_charts(rows=rows),
@@ -135,7 +134,7 @@ def documents(request):
 def document(request, pk):
     """A document's open data flags and the rule conflicts it takes part in."""
     try:
-        item = permissions.documents_visible_to(request.user).get(pk=pk)
+        item = scope.documents_visible_to(request.user).get(pk=pk)
     except (PolicyDocument.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     flags = (DataFlag.objects.filter(document=item, resolved=False)
@@ -163,8 +162,8 @@ def _assessment(request, year: int, *, charts_too: bool = True) -> dict:
     if record is None:
         raise Http404(_("%(year)s年的考核结果尚未发布或不存在。") % {"year": year})
     previous = next((y for y in visible if y.year == year - 1), None)
-    regions = permissions.dashboard_regions_visible_to(request.user)
-    units = permissions.dashboard_units_visible_to(request.user)
+    regions = scope.dashboard_regions_visible_to(request.user)
+    units = scope.dashboard_units_visible_to(request.user)
     sections = dashboards.assessment_sections(record=record, previous=previous, regions=regions,
                                               units=units)
     if charts_too:

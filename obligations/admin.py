@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from . import models, services
+from obligations import models
+from obligations.services import api_clients, units
 
 admin.site.site_header = _("过渡期政策责任落实系统")
 admin.site.site_title = _("责任落实系统管理")
@@ -67,7 +69,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(models.UnitRename)
 class UnitRenameAdmin(admin.ModelAdmin):
-    """Renaming here goes through services.rename_unit, so the old name stays an alias."""
+    """Renaming here goes through units.rename_unit, so the old name stays an alias."""
 
     list_display = ["unit", "old_name", "new_name", "renamed_on"]
     search_fields = ["old_name", "new_name", "unit__name"]
@@ -80,11 +82,11 @@ class UnitRenameAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         try:
-            services.rename_unit(
+            units.rename_unit(
                 unit=obj.unit, new_name=obj.new_name, renamed_on=obj.renamed_on, note=obj.note,
                 actor=request.user,
             )
-        except services.ValidationError as exc:
+        except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
 
 
@@ -207,7 +209,7 @@ class TransitionRuleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("适用范围"))
     def phases_text(self, obj):
-        from .rules import describe_phases
+        from obligations.rules import describe_phases
 
         return describe_phases(obj.phases)
 
@@ -258,14 +260,14 @@ class ApiClientAdmin(admin.ModelAdmin):
         return obj is None
 
     def save_model(self, request, obj, form, change):
-        client, key = services.create_api_client(name=obj.name, region=obj.region,
+        client, key = api_clients.create_api_client(name=obj.name, region=obj.region,
                                                  can_write=obj.can_write, actor=request.user)
         obj.pk = client.pk
         messages.warning(request, _("令牌（只显示这一次，请立即复制保存）：%(key)s") % {"key": key})
 
     @admin.action(description=_("吊销所选客户端的令牌"))
     def revoke(self, request, queryset):
-        revoked = sum(services.revoke_api_client(client=client, actor=request.user)
+        revoked = sum(api_clients.revoke_api_client(client=client, actor=request.user)
                       for client in queryset)
         messages.success(request, _("已吊销 %(count)s 个客户端的令牌。") % {"count": revoked})
 

@@ -1,7 +1,7 @@
 """The traffic light (红黄绿灯), "next due" and "overdue by N days": the one definition.
 
 Every reader calls this module: the nightly sweep that stores lights and sends reminders
-(obligations.sweep), the task list and its filter, the task page, the API and its
+(obligations.services.sweep), the task list and its filter, the task page, the API and its
 `?light=` filter, the progress summaries behind the dashboards (monitoring.aggregation)
 and the dashboards' longest-overdue list. The rule is written once, as SQL templates;
 `milestone_light()` / `task_lights()` make ORM expressions of them, `milestone_light_sql()`
@@ -166,7 +166,7 @@ def with_milestone_lights(milestones, *, today: datetime.date, soon_days: int | 
 
 def task_light_now(task, *, today: datetime.date, soon_days: int | None = None) -> dict:
     """One task's `current_light`, `next_due` and `overdue_days` (one query)."""
-    from .models import Task
+    from obligations.models import Task
 
     row = (with_task_lights(Task.objects.filter(pk=task.pk), today=today, soon_days=soon_days)
            .values("current_light", "next_due").get())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from .deadlines import Period, add_years
+from obligations.deadlines import Period, add_years
 
 CATEGORY_WORDS = [  # longest first
     ("国家和省级乡村振兴重点帮扶县", ["national_key", "provincial_key"]),

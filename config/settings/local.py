@@ -16,5 +16,5 @@ WHITENOISE_AUTOREFRESH = True
 # whitenoise warns on every request while collectstatic has not run yet.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-# Local demo accounts (obligations.seed.DEMO_ACCOUNTS) are created by load_seed; never in production.
+# Local demo accounts (obligations.services.seed.DEMO_ACCOUNTS) are created by load_seed; never in production.
 DEMO_ACCOUNTS = True

@@ -24,7 +24,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Same Redis as development, separate key space.
 CACHES["default"]["KEY_PREFIX"] = "test"
-# Local demo accounts (obligations.seed.DEMO_ACCOUNTS) are created by load_seed; never in production.
+# Local demo accounts (obligations.services.seed.DEMO_ACCOUNTS) are created by load_seed; never in production.
 DEMO_ACCOUNTS = True
 # Two test runs in one checkout at once (a developer and a helper) each need their own database.
 if os.environ.get("TEST_DATABASE_NAME"):

@@ -1,9 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from monitoring.models import AssessmentResult, ProgressSummary
 from obligations.api.serializers import DescribedSerializer
-
-from ..models import AssessmentResult, ProgressSummary
 
 
 class SummarySerializer(DescribedSerializer):

@@ -7,11 +7,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 
+from monitoring import selectors
+from monitoring.api import serializers
+from monitoring.models import AssessmentResult, ProgressSummary
 from obligations.api.views import Scoped
-
-from .. import selectors
-from ..models import AssessmentResult, ProgressSummary
-from . import serializers
 
 PUBLIC_SCOPES = ["obligation", "unit", "region", "document"]  # `place` rows are internal
 

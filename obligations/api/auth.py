@@ -5,7 +5,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.throttling import SimpleRateThrottle
 
-from ..models import ApiClient
+from obligations.models import ApiClient
 
 
 class ApiClientAuthentication(authentication.BaseAuthentication):

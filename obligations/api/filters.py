@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Obligation, Region, Task
-from ..models.schedule import LIGHTS
-from ..schedule import obligations_in_force
+from obligations.models import Obligation, Region, Task
+from obligations.models.schedule import LIGHTS
+from obligations.selectors.in_force import obligations_in_force
 
 
 def _unit_q(prefix: str, value: str) -> Q:

@@ -4,8 +4,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .. import models
-from ..models.schedule import LIGHTS
+from obligations import models
+from obligations.models.schedule import LIGHTS
 
 
 class DescribedSerializer(serializers.ModelSerializer):

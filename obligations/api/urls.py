@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from obligations.api import views
 
 
 def register(router) -> None:

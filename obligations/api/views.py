@@ -1,4 +1,4 @@
-"""REST API /api/v1/. Every queryset starts from obligations.permissions; views stay thin."""
+"""REST API /api/v1/. Every queryset starts from obligations.selectors.scope; views stay thin."""
 
 from __future__ import annotations
 
@@ -15,13 +15,15 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import exports, models, permissions, reporting
-from ..lights import with_milestone_lights, with_task_lights
-from ..models import ApiClient, IndicatorValue
-from ..selectors import obligation_record, register_obligations
-from . import serializers
-from .filters import ObligationFilter, TaskFilter
-from .pagination import Pages
+from obligations import models
+from obligations.api import serializers
+from obligations.api.filters import ObligationFilter, TaskFilter
+from obligations.api.pagination import Pages
+from obligations.lights import with_milestone_lights, with_task_lights
+from obligations.models import ApiClient, IndicatorValue
+from obligations.selectors import exports, scope
+from obligations.selectors.register import obligation_record, register_obligations
+from obligations.services import reporting
 
 
 class ReadScope(drf_permissions.BasePermission):
@@ -52,7 +54,7 @@ class RegionViewSet(Scoped):
     queryset = models.Region.objects.none()
 
     def scoped_queryset(self):
-        return permissions.regions_visible_to(self.request.user).select_related("parent").order_by("path")
+        return scope.regions_visible_to(self.request.user).select_related("parent").order_by("path")
 
 
 class UnitViewSet(Scoped):
@@ -63,7 +65,7 @@ class UnitViewSet(Scoped):
     queryset = models.Unit.objects.none()
 
     def scoped_queryset(self):
-        return (permissions.units_visible_to(self.request.user).select_related("region")
+        return (scope.units_visible_to(self.request.user).select_related("region")
                 .prefetch_related("aliases", "renames").order_by("region__path", "name", "id"))
 
 
@@ -75,7 +77,7 @@ class DocumentViewSet(Scoped):
     queryset = models.PolicyDocument.objects.none()
 
     def scoped_queryset(self):
-        return (permissions.documents_visible_to(self.request.user).select_related("region")
+        return (scope.documents_visible_to(self.request.user).select_related("region")
                 .prefetch_related("implements").order_by("issued_year", "id"))
 
 
@@ -89,7 +91,7 @@ class ObligationViewSet(Scoped):
     queryset = models.Obligation.objects.none()
 
     def scoped_queryset(self):
-        return permissions.obligations_visible_to(self.request.user).filter(
+        return scope.obligations_visible_to(self.request.user).filter(
             kind="measure").order_by("document_id", "position")
 
     def list(self, request, *args, **kwargs):
@@ -118,7 +120,7 @@ class TaskViewSet(Scoped):
 
     def scoped_queryset(self):
         # The light and next due date as the task list shows them (obligations.lights).
-        return (with_task_lights(permissions.tasks_visible_to(self.request.user),
+        return (with_task_lights(scope.tasks_visible_to(self.request.user),
                                  today=timezone.localdate())
                 .select_related("unit", "obligation__document").order_by("id"))
 
@@ -132,7 +134,7 @@ class MilestoneViewSet(Scoped):
 
     def scoped_queryset(self):
         return with_milestone_lights(models.Milestone.objects.filter(
-            task__in=permissions.tasks_visible_to(self.request.user)),
+            task__in=scope.tasks_visible_to(self.request.user)),
             today=timezone.localdate()).order_by("task_id", "due_on", "id")
 
 
@@ -145,7 +147,7 @@ class ReportViewSet(mixins.CreateModelMixin, Scoped):
     queryset = models.ProgressReport.objects.none()
 
     def scoped_queryset(self):
-        return (permissions.reports_visible_to(self.request.user)
+        return (scope.reports_visible_to(self.request.user)
                 .select_related("submitted_by").prefetch_related("evidence").order_by("-id"))
 
     @extend_schema(
@@ -160,12 +162,12 @@ class ReportViewSet(mixins.CreateModelMixin, Scoped):
         data = serializers.ReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        task = permissions.tasks_visible_to(request.user).filter(pk=values["task"]).select_related(
+        task = scope.tasks_visible_to(request.user).filter(pk=values["task"]).select_related(
             "unit", "obligation").first()
         if task is None:
             raise exceptions.NotFound(_("任务不存在或不在您的范围内。"))
         client = request.auth if isinstance(request.auth, ApiClient) else None
-        allowed = client.can_write if client else permissions.can_report_on(request.user, task)
+        allowed = client.can_write if client else scope.can_report_on(request.user, task)
         if not allowed:
             raise exceptions.PermissionDenied(_("无权填报该任务。"))
         milestone = None
@@ -198,9 +200,9 @@ class TargetViewSet(Scoped):
     queryset = models.IndicatorTarget.objects.none()
 
     def scoped_queryset(self):
-        regions = permissions.regions_visible_to(self.request.user)
+        regions = scope.regions_visible_to(self.request.user)
         return (models.IndicatorTarget.objects.filter(
-            obligation__in=permissions.obligations_visible_to(self.request.user))
+            obligation__in=scope.obligations_visible_to(self.request.user))
             .prefetch_related(Prefetch("values", to_attr="visible_values",
                                        queryset=IndicatorValue.objects.filter(region__in=regions)
                                        .select_related("region").order_by("year", "id")))
@@ -229,7 +231,7 @@ class ResponsibilityListView(APIView):
         fmt = request.query_params.get("format", "json")
         if fmt not in ("json", "csv", "xlsx"):
             raise exceptions.ValidationError({"format": [_("格式须为 json、csv 或 xlsx。")]})
-        queryset = permissions.obligations_visible_to(request.user).filter(kind="measure")
+        queryset = scope.obligations_visible_to(request.user).filter(kind="measure")
         filterset = ObligationFilter(request.query_params, queryset=queryset, request=request)
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)

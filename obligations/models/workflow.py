@@ -149,7 +149,7 @@ class Notification(models.Model):
 
 class AuditEntry(models.Model):
     """Who changed what, when, from what to what. Written by the service that made the change,
-    in its transaction, through `obligations.audit.record`: one row per state change.
+    in its transaction, through `obligations.services.audit.record`: one row per state change.
 
     `subject` names what changed as "<kind>:<key>" ("unit:12", "document:3",
     "assessment:2023", "api_client:4", "list_import:7", "report:9", "job_run:5"), so the

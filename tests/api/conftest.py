@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from obligations.models import Region
-from obligations.services import create_api_client
+from obligations.services.api_clients import create_api_client
 
 
 @pytest.fixture

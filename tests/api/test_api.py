@@ -21,7 +21,8 @@ from obligations.models import (
     Region,
     Task,
 )
-from obligations.services import rename_unit, revoke_api_client
+from obligations.services.api_clients import revoke_api_client
+from obligations.services.units import rename_unit
 
 
 def results(response):

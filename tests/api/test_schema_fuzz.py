@@ -10,7 +10,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 
 from config.wsgi import application
 from obligations.models import Region
-from obligations.services import create_api_client
+from obligations.services.api_clients import create_api_client
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 

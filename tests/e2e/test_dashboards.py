@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from monitoring.assessment import compute_assessment, publish_assessment
 from monitoring.jobs import aggregate_progress, sweep_overdue
 from obligations.models import Membership, Region
-from obligations.seed import create_demo_accounts, load_seed
+from obligations.services.seed import create_demo_accounts, load_seed
 from tests.e2e import SCREENSHOT_DIR, screenshot
 
 TODAY = timezone.localdate()

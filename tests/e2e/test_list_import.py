@@ -3,9 +3,9 @@ preview with the change and a problem-free sheet, confirm; screenshots of each s
 
 from playwright.sync_api import expect
 
-from obligations.exports import responsibility_rows, to_xlsx
 from obligations.models import Obligation
-from obligations.seed import create_demo_accounts, load_seed
+from obligations.selectors.exports import responsibility_rows, to_xlsx
+from obligations.services.seed import create_demo_accounts, load_seed
 from tests.e2e import screenshot
 from tests.e2e.test_report_review_flow import log_in
 from tests.obligations.test_list_import import LONGDE, edit, row_of

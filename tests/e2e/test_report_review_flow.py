@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from obligations.models import Milestone, ProgressReport
-from obligations.seed import create_demo_accounts, load_seed
+from obligations.services.seed import create_demo_accounts, load_seed
 from tests.e2e import screenshot
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

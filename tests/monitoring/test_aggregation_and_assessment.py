@@ -11,8 +11,7 @@ from monitoring.assessment import compute_assessment, publish_assessment, reopen
 from monitoring.jobs import aggregate_progress, sweep_overdue
 from monitoring.models import AssessmentEvent, AssessmentResult, AssessmentWeight, ProgressSummary
 from obligations.models import ProgressReport
-
-from .conftest import report_on
+from tests.monitoring.conftest import report_on
 
 D = datetime.date
 

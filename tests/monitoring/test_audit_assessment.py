@@ -1,4 +1,4 @@
-"""monitoring's state changes write one typed audit row each (obligations.audit): computing,
+"""monitoring's state changes write one typed audit row each (obligations.services.audit): computing,
 publishing and re-opening an assessment, and the nightly sweep; a refused change none."""
 
 import datetime

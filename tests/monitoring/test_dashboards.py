@@ -26,8 +26,7 @@ from obligations.models import (
     Task,
     Unit,
 )
-
-from .conftest import report_on
+from tests.monitoring.conftest import report_on
 
 D = datetime.date
 TODAY = timezone.localdate()

@@ -10,8 +10,7 @@ from django.utils import timezone
 from monitoring.assessment import compute_assessment
 from monitoring.jobs import aggregate_progress, sweep_overdue
 from monitoring.models import AssessmentResult, ProgressSummary
-
-from .conftest import BEIJING, report_on
+from tests.monitoring.conftest import BEIJING, report_on
 
 D = datetime.date
 DUE = D(2023, 3, 31)

@@ -16,7 +16,7 @@ from monitoring import freshness, tasks
 from monitoring.models import ProgressSummary
 from obligations.lights import with_task_lights
 from obligations.models import Task
-from obligations.reporting import approve_report
+from obligations.services.reporting import approve_report
 from tests.monitoring.conftest import report_on
 
 D = datetime.date

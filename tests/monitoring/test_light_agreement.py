@@ -12,7 +12,7 @@ from django.utils import timezone
 from monitoring.jobs import aggregate_progress, sweep_overdue
 from monitoring.models import ProgressSummary
 from obligations.models import Milestone, Task
-from obligations.reporting import approve_report, return_report
+from obligations.services.reporting import approve_report, return_report
 from tests.monitoring.conftest import report_on
 
 LIGHT_LABELS = {"red": "红灯·逾期", "yellow": "黄灯·将到期", "green": "绿灯·正常", "done": "已完成"}

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from obligations.importers import parse_document
-from obligations.seed import create_demo_accounts, load_seed
+from obligations.services.seed import create_demo_accounts, load_seed
 
 SOURCES = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 

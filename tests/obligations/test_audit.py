@@ -12,8 +12,6 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from obligations import reporting
-from obligations.exports import responsibility_rows, to_xlsx
 from obligations.importers import parse_text
 from obligations.models import (
     ApiClient,
@@ -26,12 +24,11 @@ from obligations.models import (
     Task,
     Unit,
 )
-from obligations.services import (
-    create_api_client,
-    rename_unit,
-    revoke_api_client,
-    save_parsed_document,
-)
+from obligations.selectors.exports import responsibility_rows, to_xlsx
+from obligations.services import reporting
+from obligations.services.api_clients import create_api_client, revoke_api_client
+from obligations.services.documents import save_parsed_document
+from obligations.services.units import rename_unit
 from tests.audit import audit_mark, nothing_written, the_one_entry
 
 Action = AuditEntry.Action

@@ -7,8 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from obligations.models import Obligation, PolicyDocument, Region, Task
-
-from .conftest import seed_source
+from tests.obligations.conftest import seed_source
 
 
 def counts():
@@ -115,7 +114,7 @@ def test_export_lists_every_measure_with_units_as_written(seeded, capsys):
 
 
 def test_export_runs_a_fixed_number_of_queries(seeded, django_assert_num_queries):
-    from obligations.selectors import export_register
+    from obligations.selectors.register import export_register
 
     # documents' flags, obligations, unit refs, person refs, obligation flags, targets
     with django_assert_num_queries(6):

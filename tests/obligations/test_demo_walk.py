@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from obligations import permissions
+from obligations.selectors import scope
 
 ACCOUNTS = ["longde_fupin", "longde_minzheng", "xinbin", "longde_nongban", "longde_leader", "admin"]
 
@@ -17,17 +17,17 @@ def test_each_demo_account_walks_its_pages(client, seeded, username):
     notifications = client.get("/notifications/")
     assert notifications.status_code == 200 and "通知" in notifications.content.decode()
     review = client.get("/review/")
-    assert review.status_code == (200 if permissions.can_review(user) else 403)
+    assert review.status_code == (200 if scope.can_review(user) else 403)
     assert "审核" in review.content.decode() or "权限" in review.content.decode()
     first = tasks.context["page"].object_list[0]
     detail = client.get(f"/tasks/{first.pk}/")
     assert detail.status_code == 200 and first.obligation.title in detail.content.decode()
     report = client.get(f"/tasks/{first.pk}/report/")
-    assert report.status_code == (200 if permissions.can_report_on(user, first) else 403)
+    assert report.status_code == (200 if scope.can_report_on(user, first) else 403)
     api = client.get("/api/v1/tasks/")
     assert api.status_code == 200  # the same tasks as the page lists
     assert api.json()["count"] == tasks.context["page"].paginator.count > 0
-    dashboards = 200 if permissions.can_see_dashboards(user) else 403
+    dashboards = 200 if scope.can_see_dashboards(user) else 403
     for url in ("/dashboard/", "/dashboard/documents/"):
         page = client.get(url)
         assert page.status_code == dashboards, url
@@ -35,5 +35,5 @@ def test_each_demo_account_walks_its_pages(client, seeded, username):
     assessment = client.get("/dashboard/assessment/")
     assert assessment.status_code == dashboards
     imports = client.get("/register/import/")
-    assert imports.status_code == (200 if permissions.can_import_lists(user) else 403)
+    assert imports.status_code == (200 if scope.can_import_lists(user) else 403)
     assert "责任清单" in imports.content.decode() or "管理员" in imports.content.decode()

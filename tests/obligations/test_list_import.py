@@ -9,8 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from obligations.exports import responsibility_rows, to_xlsx
-from obligations.list_import import plan_import
 from obligations.models import (
     DataFlag,
     ListImport,
@@ -24,6 +22,8 @@ from obligations.models import (
     Task,
     Unit,
 )
+from obligations.selectors.exports import responsibility_rows, to_xlsx
+from obligations.services.list_import import plan_import
 
 LONGDE = "隆党发〔2021〕2号"
 

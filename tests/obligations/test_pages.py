@@ -401,7 +401,7 @@ def test_review_queue_and_inbox_query_counts_do_not_grow(client, people):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from obligations.reporting import notify
+    from obligations.services.reporting import notify
 
     codes = ["二.(一)", "二.(二)", "二.(三)", "二.(四)", "二.(五)", "三.(一)"]
     submit(client, people, fupin_task(codes[0]))

@@ -15,7 +15,8 @@ from obligations.models import (
     Task,
     TransitionPeriod,
 )
-from obligations.schedule import generate_milestones, obligations_in_force
+from obligations.selectors.in_force import obligations_in_force
+from obligations.services.schedule import generate_milestones
 
 D = datetime.date
 PILOT = ("青财农字〔2021〕818号", "二.(三)")
@@ -170,7 +171,7 @@ def test_attainment_of_reported_values(seeded):
 
 
 def test_export_includes_deadline_structure_and_targets(seeded):
-    from obligations.selectors import export_register
+    from obligations.selectors.register import export_register
 
     rows = {(r["document"]["doc_number"], r["code"]): r for r in export_register()}
     row = rows[("隆党发〔2021〕2号", "四.(四)")]

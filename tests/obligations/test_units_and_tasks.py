@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 
 from obligations.importers import parse_text
 from obligations.models import CollectiveUnit, DataFlag, Obligation, ObligationUnit, Task, Unit
-from obligations.services import rename_unit, save_parsed_document
+from obligations.services.documents import save_parsed_document
+from obligations.services.units import rename_unit
 
 
 def tasks_of(document, code):

@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from monitoring.assessment import compute_assessment
-
-from ._year import check_year, year_argument
+from monitoring.management.commands._year import check_year, year_argument
 
 
 class Command(BaseCommand):

@@ -2,8 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.assessment import publish_assessment
-
-from ._year import check_year, year_argument
+from monitoring.management.commands._year import check_year, year_argument
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from obligations.seed import create_demo_accounts
+from obligations.services.seed import create_demo_accounts
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from obligations.selectors import export_register
+from obligations.selectors.register import export_register
 
 
 class Command(BaseCommand):

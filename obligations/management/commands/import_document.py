@@ -8,7 +8,7 @@ from django.db import transaction
 from obligations.importers import DocumentError, parse_text, summary
 from obligations.importers.text import decode
 from obligations.models import Region, Task
-from obligations.services import save_parsed_document
+from obligations.services.documents import save_parsed_document
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from obligations.importers import DocumentError
-from obligations.list_import import apply_import, plan_import
 from obligations.models import PolicyDocument, Region
+from obligations.services.list_import import apply_import, plan_import
 
 
 class Command(BaseCommand):

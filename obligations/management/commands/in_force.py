@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from obligations.models import Region
-from obligations.schedule import obligations_in_force
+from obligations.selectors.in_force import obligations_in_force
 
 
 class Command(BaseCommand):

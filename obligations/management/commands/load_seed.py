@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from obligations.changes import register_changed
 from obligations.models import Obligation, Task
-from obligations.seed import create_demo_accounts, load_seed
+from obligations.services.changes import register_changed
+from obligations.services.seed import create_demo_accounts, load_seed
 
 
 class Command(BaseCommand):

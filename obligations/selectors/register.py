@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from .models import DataFlag, IndicatorTarget, Obligation, ObligationPerson, ObligationUnit
+from obligations.models import (
+    DataFlag,
+    IndicatorTarget,
+    Obligation,
+    ObligationPerson,
+    ObligationUnit,
+)
 
 
 def register_obligations(*, documents=None) -> QuerySet[Obligation]:
@@ -97,9 +103,9 @@ def task_list(*, user, today, soon_days: int | None = None):
     """
     from django.db.models import Exists, OuterRef
 
-    from .lights import with_task_lights
-    from .models import ProgressReport
-    from .permissions import tasks_visible_to
+    from obligations.lights import with_task_lights
+    from obligations.models import ProgressReport
+    from obligations.selectors.scope import tasks_visible_to
 
     return (
         with_task_lights(tasks_visible_to(user), today=today, soon_days=soon_days)
@@ -108,3 +114,4 @@ def task_list(*, user, today, soon_days: int | None = None):
         )
         .select_related("obligation__document", "unit")
     )
+

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from .lights import (
+from obligations.lights import (
     escalate_before,
     milestone_light_sql,
     soon_date,
     task_light_aggregates_sql,
     task_light_sql,
 )
-from .sql import hash_joins
+from obligations.sql import hash_joins
 
 
 @dataclass

@@ -4,7 +4,7 @@ nothing from monitoring."""
 
 from __future__ import annotations
 
-from .models import AuditEntry
+from obligations.models import AuditEntry
 
 Action = AuditEntry.Action
 

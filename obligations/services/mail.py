@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils.translation import gettext as _
 
-from .models import Notification
+from obligations.models import Notification
 
 DIGEST_KINDS = [Notification.Kind.REMINDER, Notification.Kind.ESCALATION]
 

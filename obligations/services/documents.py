@@ -1,4 +1,4 @@
-"""Writes to the register. Each function is one change a person or a job can cause."""
+"""Writes of an imported document: its obligations, units, people and tasks."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit
-from .changes import register_changed_on_commit
-from .importers.parsed import ParsedDocument
-from .models import (
+from obligations.importers.parsed import ParsedDocument
+from obligations.models import (
     CollectiveUnit,
     DataFlag,
     Obligation,
@@ -22,11 +20,11 @@ from .models import (
     Region,
     Task,
     Unit,
-    UnitAlias,
-    UnitRename,
 )
-from .resolution import UnitResolver, infer_region
-from .schedule import derive_schedule, generate_milestones
+from obligations.services import audit
+from obligations.services.changes import register_changed_on_commit
+from obligations.services.resolution import UnitResolver, infer_region
+from obligations.services.schedule import derive_schedule, generate_milestones
 
 # Documents cited by number whose title every official knows; used for stubs.
 KNOWN_DOCUMENTS = {
@@ -247,90 +245,3 @@ def expand_tasks(*, document: PolicyDocument) -> int:
     Task.objects.bulk_create(tasks, ignore_conflicts=True)
     return len(tasks)
 
-
-@transaction.atomic
-def rename_unit(*, unit: Unit, new_name: str, renamed_on: datetime.date, note: str = "",
-                actor) -> Unit:
-    """扶贫办 → 乡村振兴局: the unit keeps its id, tasks and history; the old name stays an alias."""
-    new_name = new_name.strip()
-    if not new_name:
-        raise ValidationError({"new_name": _("新名称不能为空。")})
-    if new_name == unit.name:
-        raise ValidationError({"new_name": _("新名称与现名称相同。")})
-    if Unit.objects.filter(region=unit.region, name=new_name).exclude(pk=unit.pk).exists():
-        raise ValidationError(
-            {"new_name": _("本区划内已有名为“%(name)s”的单位。") % {"name": new_name}}
-        )
-    old_name = unit.name
-    UnitRename.objects.create(
-        unit=unit, old_name=old_name, new_name=new_name, renamed_on=renamed_on, note=note
-    )
-    UnitAlias.objects.get_or_create(
-        unit=unit, name=old_name, defaults={"kind": UnitAlias.Kind.FORMER_NAME}
-    )
-    UnitAlias.objects.filter(unit=unit, name=new_name).delete()
-    unit.name = new_name
-    unit.save(update_fields=["name"])
-    audit.record(
-        actor=actor, action=audit.Action.UNIT_RENAME, subject=audit.subject("unit", unit.pk),
-        summary=_("%(old)s 更名为 %(new)s") % {"old": old_name, "new": new_name},
-        before={"name": old_name},
-        after={"name": new_name, "renamed_on": renamed_on.isoformat(), "note": note})
-    return unit
-
-
-@transaction.atomic
-def create_api_client(*, name: str, region: Region, can_write: bool, actor) -> tuple:
-    """(client, key): the key is returned once and never stored in clear."""
-    import secrets
-
-    from django.contrib.auth import get_user_model
-
-    from .models import ApiClient, Membership
-
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError({"name": _("请填写客户端名称。")})
-    if ApiClient.objects.filter(name=name).exists():
-        raise ValidationError({"name": _("已有同名的接口客户端。")})
-    key = secrets.token_urlsafe(32)
-    user = get_user_model().objects.create_user(username=f"api-{secrets.token_hex(6)}",
-                                                first_name=name[:150])
-    user.set_unusable_password()
-    user.save()
-    Membership.objects.create(user=user, unit=None, role=Membership.Role.LEADER, region=region)
-    client = ApiClient.objects.create(name=name, user=user, region=region, can_write=can_write,
-                                      key_prefix=key[:8], key_hash=ApiClient.hash_key(key))
-    audit.record(
-        actor=actor, action=audit.Action.API_CLIENT_CREATE,
-        subject=audit.subject("api_client", client.pk),
-        summary=_("创建接口客户端“%(name)s”（%(region)s%(write)s）") % {
-            "name": name, "region": region.name, "write": _("，可提交报告") if can_write else ""},
-        # never the key: only its prefix, as the admin list shows it
-        after={"name": name, "region": region.code, "can_write": can_write,
-               "key_prefix": client.key_prefix})
-    return client, key
-
-
-@transaction.atomic
-def revoke_api_client(*, client, actor) -> bool:
-    """Revokes the client's token and deactivates its service user. True when it was revoked
-    now; False (and no audit row) when it already was."""
-    from django.utils import timezone
-
-    from .models import ApiClient
-
-    client = ApiClient.objects.select_for_update(of=("self",)).select_related("user").get(
-        pk=client.pk)
-    if client.revoked_at is not None:
-        return False
-    client.revoked_at = timezone.now()
-    client.save(update_fields=["revoked_at"])
-    client.user.is_active = False
-    client.user.save(update_fields=["is_active"])
-    audit.record(
-        actor=actor, action=audit.Action.API_CLIENT_REVOKE,
-        subject=audit.subject("api_client", client.pk),
-        summary=_("吊销接口客户端“%(name)s”的令牌") % {"name": client.name},
-        before={"revoked_at": None}, after={"revoked_at": client.revoked_at.isoformat()})
-    return True

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from .models import Membership, ProgressReport, Task
+from obligations.models import Membership, ProgressReport, Task
 
 OFFICIAL, SUPERVISOR, LEADER, ADMIN = (
     Membership.Role.OFFICIAL,
@@ -105,7 +105,7 @@ def reports_visible_to(user) -> QuerySet[ProgressReport]:
 
 def evidence_visible_to(user):
     """Files of the user's own units, and files backing reports the user may see."""
-    from .models import Evidence
+    from obligations.models import Evidence
 
     if not user.is_authenticated:
         return Evidence.objects.none()
@@ -128,7 +128,7 @@ def _membership_regions(user) -> list[tuple[str, str]]:
 
 
 def regions_visible_to(user):
-    from .models import Region
+    from obligations.models import Region
 
     if is_admin(user):
         return Region.objects.all()
@@ -136,7 +136,7 @@ def regions_visible_to(user):
 
 
 def units_visible_to(user):
-    from .models import Unit
+    from obligations.models import Unit
 
     if is_admin(user):
         return Unit.objects.all()
@@ -145,7 +145,7 @@ def units_visible_to(user):
 
 def documents_visible_to(user):
     """Documents that apply to the user's regions: issued above them or within them."""
-    from .models import PolicyDocument
+    from obligations.models import PolicyDocument
 
     if is_admin(user):
         return PolicyDocument.objects.all()
@@ -154,7 +154,7 @@ def documents_visible_to(user):
 
 
 def obligations_visible_to(user):
-    from .models import Obligation
+    from obligations.models import Obligation
 
     return Obligation.objects.filter(document__in=documents_visible_to(user))
 
@@ -177,7 +177,7 @@ def _dashboard_paths(user) -> list[str]:
 
 def dashboard_roots(user):
     """The regions a user's dashboards start from: each province for an administrator."""
-    from .models import Region
+    from obligations.models import Region
 
     if not can_see_dashboards(user):
         return Region.objects.none()
@@ -188,7 +188,7 @@ def dashboard_roots(user):
 
 def dashboard_regions_visible_to(user):
     """Regions a dashboard may show: the subtree of the user's dashboard roots."""
-    from .models import Region
+    from obligations.models import Region
 
     if not can_see_dashboards(user):
         return Region.objects.none()
@@ -198,7 +198,7 @@ def dashboard_regions_visible_to(user):
 
 
 def dashboard_units_visible_to(user):
-    from .models import Unit
+    from obligations.models import Unit
 
     if not can_see_dashboards(user):
         return Unit.objects.none()
@@ -217,7 +217,7 @@ def dashboard_tasks_visible_to(user) -> QuerySet[Task]:
 
 def get_dashboard_region_for(user, code):
     """The region, or 404 whether it does not exist or lies outside the user's subtree."""
-    from .models import Region
+    from obligations.models import Region
 
     try:
         return dashboard_regions_visible_to(user).select_related("parent").get(code=str(code))
@@ -226,7 +226,7 @@ def get_dashboard_region_for(user, code):
 
 
 def get_dashboard_unit_for(user, unit_id):
-    from .models import Unit
+    from obligations.models import Unit
 
     try:
         return dashboard_units_visible_to(user).select_related("region").get(pk=unit_id)
@@ -240,7 +240,7 @@ def can_import_lists(user) -> bool:
 
 
 def list_imports_visible_to(user):
-    from .models import ListImport
+    from obligations.models import ListImport
 
     if not can_import_lists(user):
         return ListImport.objects.none()

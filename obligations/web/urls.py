@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from obligations.web import import_views, views
 
 app_name = "obligations"
 

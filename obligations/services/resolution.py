@@ -7,8 +7,8 @@ import re
 
 from django.utils.translation import gettext as _
 
-from .importers.parsed import ParsedDocument
-from .models import CollectiveUnit, PolicyDocument, Region, Unit, UnitAlias
+from obligations.importers.parsed import ParsedDocument
+from obligations.models import CollectiveUnit, PolicyDocument, Region, Unit, UnitAlias
 
 # Names that stand for a set of units, and how they expand when a document
 # uses one the register does not know yet (DESIGN.md §2 "collective unit").

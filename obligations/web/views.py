@@ -1,5 +1,5 @@
 """Browser pages for officials and supervisors. Thin: parse, call a selector or service, render.
-Scope is decided in obligations.permissions, never here or in templates."""
+Scope is decided in obligations.selectors.scope, never here or in templates."""
 
 from __future__ import annotations
 
@@ -15,10 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import permissions, reporting
-from .forms import SORT_FIELDS, ReportForm, ReturnForm, TaskFilterForm
-from .lights import task_light_now, with_milestone_lights
-from .models import (
+from obligations.lights import task_light_now, with_milestone_lights
+from obligations.models import (
     AuditEntry,
     Evidence,
     IndicatorValue,
@@ -29,7 +27,10 @@ from .models import (
     ProgressReport,
     Task,
 )
-from .selectors import task_list
+from obligations.selectors import scope
+from obligations.selectors.register import task_list
+from obligations.services import reporting
+from obligations.web.forms import SORT_FIELDS, ReportForm, ReturnForm, TaskFilterForm
 
 
 def _page(request, queryset, per_page=None):
@@ -39,14 +40,14 @@ def _page(request, queryset, per_page=None):
 
 @login_required
 def home(request):
-    if permissions.LEADER in permissions.roles(request.user):
+    if scope.LEADER in scope.roles(request.user):
         return redirect("monitoring:overview")
     return redirect("obligations:tasks")
 
 
 @login_required
 def tasks(request):
-    visible = permissions.tasks_visible_to(request.user)
+    visible = scope.tasks_visible_to(request.user)
     documents = PolicyDocument.objects.filter(
         pk__in=visible.values("obligation__document")).order_by("issued_year", "id")
     form = TaskFilterForm(request.GET or None, documents=documents)
@@ -78,7 +79,7 @@ def tasks(request):
     page = _page(request, queryset.order_by(*SORT_FIELDS[sort]))
     query = request.GET.copy()
     query.pop("page", None)
-    title = _("我的任务") if permissions.OFFICIAL in permissions.roles(request.user) else _("辖区任务")
+    title = _("我的任务") if scope.OFFICIAL in scope.roles(request.user) else _("辖区任务")
     return render(request, "obligations/tasks.html", {
         "form": form, "page": page, "query": query.urlencode(), "title": title,
         "today": timezone.localdate(),
@@ -87,17 +88,17 @@ def tasks(request):
 
 @login_required
 def task_detail(request, pk):
-    task = permissions.get_task_for(request.user, pk)
+    task = scope.get_task_for(request.user, pk)
     obligation = task.obligation
-    viewer_leads = task.role == "lead" and permissions.can_report_on(request.user, task)
+    viewer_leads = task.role == "lead" and scope.can_report_on(request.user, task)
     siblings = (
         Task.objects.filter(obligation=obligation).exclude(pk=task.pk)
         .select_related("unit").order_by("role", "unit__name")
         .prefetch_related(Prefetch("reports", to_attr="latest_reports",
                                    queryset=ProgressReport.objects.order_by("-submitted_at", "-id")[:1]))
     )
-    show_sibling_reports = viewer_leads or permissions.can_review(request.user) or \
-        permissions.LEADER in permissions.roles(request.user)
+    show_sibling_reports = viewer_leads or scope.can_review(request.user) or \
+        scope.LEADER in scope.roles(request.user)
     reports = (task.reports.select_related("submitted_by", "reviewed_by", "milestone")
                .prefetch_related("evidence"))
     targets = list(obligation.targets.all())
@@ -117,7 +118,7 @@ def task_detail(request, pk):
         "targets": targets,
         "values": values,
         "audit": AuditEntry.objects.filter(task=task).select_related("actor")[:50],
-        "can_report": permissions.can_report_on(request.user, task),
+        "can_report": scope.can_report_on(request.user, task),
         "today": today,
     })
 
@@ -133,8 +134,8 @@ def _prefill(task) -> dict:
 
 @login_required
 def report(request, pk):
-    task = permissions.get_task_for(request.user, pk)
-    if not permissions.can_report_on(request.user, task):
+    task = scope.get_task_for(request.user, pk)
+    if not scope.can_report_on(request.user, task):
         raise PermissionDenied(_("只有本单位的填报人可以填报该任务。"))
     targets = list(task.obligation.targets.all())
     max_mb = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
@@ -175,10 +176,10 @@ def report(request, pk):
 
 @login_required
 def review_queue(request):
-    if not permissions.can_review(request.user):
+    if not scope.can_review(request.user):
         raise PermissionDenied(_("只有审核人可以查看审核队列。"))
     queryset = (
-        permissions.reports_reviewable_by(request.user)
+        scope.reports_reviewable_by(request.user)
         .filter(review=ProgressReport.Review.SUBMITTED)
         .select_related("task__unit", "task__obligation__document", "submitted_by", "milestone")
         .prefetch_related("evidence")
@@ -190,10 +191,10 @@ def review_queue(request):
 
 
 def _reviewable(request, pk) -> ProgressReport:
-    if not permissions.can_review(request.user):
+    if not scope.can_review(request.user):
         raise PermissionDenied(_("只有审核人可以审核。"))
     try:
-        return permissions.reports_reviewable_by(request.user).get(pk=pk)
+        return scope.reports_reviewable_by(request.user).get(pk=pk)
     except (ProgressReport.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
 
@@ -213,10 +214,10 @@ def approve(request, pk):
 @login_required
 @require_POST
 def approve_selected(request):
-    if not permissions.can_review(request.user):
+    if not scope.can_review(request.user):
         raise PermissionDenied(_("只有审核人可以审核。"))
     ids = [i for i in request.POST.getlist("reports") if i.isdigit()]
-    reports = list(permissions.reports_reviewable_by(request.user).filter(
+    reports = list(scope.reports_reviewable_by(request.user).filter(
         pk__in=ids, review=ProgressReport.Review.SUBMITTED))
     if not ids:
         messages.error(request, _("请先勾选要通过的报告。"))
@@ -258,7 +259,7 @@ def notifications(request):
 def evidence(request, pk):
     """A file, to those who may see a report it backs or who belong to its unit."""
     try:
-        item = permissions.evidence_visible_to(request.user).get(pk=pk)
+        item = scope.evidence_visible_to(request.user).get(pk=pk)
     except (Evidence.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)

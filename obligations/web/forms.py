@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Evidence, Milestone, PolicyDocument, Region, Task
+from obligations.models import Evidence, Milestone, PolicyDocument, Region, Task
 
 LIGHTS = [("", _("全部")), ("red", _("红灯（逾期）")), ("yellow", _("黄灯（即将到期）")),
           ("green", _("绿灯（正常）")), ("done", _("已完成"))]

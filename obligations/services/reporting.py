@@ -18,9 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
-from .changes import regions_of_tasks, register_changed_on_commit
-from .models import (
+from obligations.models import (
     Evidence,
     IndicatorTarget,
     IndicatorValue,
@@ -30,6 +28,8 @@ from .models import (
     ReportedValue,
     Task,
 )
+from obligations.services import audit
+from obligations.services.changes import regions_of_tasks, register_changed_on_commit
 
 ALLOWED_KINDS = ("pdf", "jpg", "png", "docx", "xlsx")
 _EXTENSIONS = {"pdf": {"pdf"}, "jpg": {"jpg", "jpeg"}, "png": {"png"}, "docx": {"docx"},
@@ -189,7 +189,7 @@ def report_progress(*, task: Task, by, expected_version: int, status: str, perce
 
 def indicator_years() -> list[int]:
     """The years a value can be reported for: the transition's, up to this year."""
-    from .schedule import current_period
+    from obligations.selectors.in_force import current_period
 
     period = current_period()
     last = min(period.end.year, max(timezone.localdate().year, period.start.year))

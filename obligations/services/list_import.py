@@ -24,13 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import audit
-from .changes import register_changed_on_commit
-from .deadlines import describe_deadline, parse_deadline
-from .exports import _sheet_title, responsibility_rows
-from .importers.excel import Problem, Sheet, read_workbook
-from .importers.units import split_names, split_people
-from .models import (
+from obligations.deadlines import describe_deadline, parse_deadline
+from obligations.importers.excel import Problem, Sheet, read_workbook
+from obligations.importers.units import split_names, split_people
+from obligations.models import (
     CollectiveUnit,
     DataFlag,
     ListImport,
@@ -42,9 +39,13 @@ from .models import (
     Task,
     Unit,
 )
-from .resolution import UnitResolver
-from .schedule import current_period, derive_schedule, generate_milestones
-from .services import _person, expand_tasks
+from obligations.selectors.exports import _sheet_title, responsibility_rows
+from obligations.selectors.in_force import current_period
+from obligations.services import audit
+from obligations.services.changes import register_changed_on_commit
+from obligations.services.documents import _person, expand_tasks
+from obligations.services.resolution import UnitResolver
+from obligations.services.schedule import derive_schedule, generate_milestones
 
 # field → (label, how a cell becomes a comparable value)
 FIELDS = {

@@ -1,41 +1,32 @@
-"""Deadlines, milestones, transition rules and targets of the register, in the database.
-
-`derive_schedule` reads them from an imported document's words; `generate_milestones`
-writes every task's checkpoints in set-based SQL; `obligations_in_force` answers
-"which obligations are in force for region R on date D".
+"""Deadlines, milestones, transition rules and targets of the register, written from an
+imported document's words (`derive_schedule`) and in set-based SQL (`generate_milestones`).
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .deadlines import Period, deadline_words_in_text, milestone_dates, parse_deadline
-from .models import (
+from obligations.deadlines import deadline_words_in_text, milestone_dates, parse_deadline
+from obligations.models import (
     DataFlag,
     IndicatorTarget,
     Obligation,
     PolicyDocument,
-    Region,
-    RegionCategory,
-    TransitionPeriod,
     TransitionRule,
 )
-from .rules import describe_phases, phase_applies, read_rules
-from .sql import hash_joins
-from .targets import parse_targets
-
-
-def current_period() -> Period:
-    row = TransitionPeriod.objects.filter(is_current=True).values("start", "end").first()
-    if row is None:  # the migration creates 2021–2025; an administrator may have removed it
-        return Period(datetime.date(2021, 1, 1), datetime.date(2025, 12, 31))
-    return Period(row["start"], row["end"])
+from obligations.rules import describe_phases, read_rules
+from obligations.selectors.in_force import (
+    current_period,
+    document_order,
+    regions_overlap,
+    rule_place,
+)
+from obligations.sql import hash_joins
+from obligations.targets import parse_targets
 
 
 def _cn_date(value: datetime.date) -> str:
@@ -89,24 +80,6 @@ def _deadline_flags(obligation, spec, document) -> list[DataFlag]:
     return flags
 
 
-def _document_order(document: PolicyDocument) -> tuple:
-    """Later documents win: by issue date, else by the year of their 文号."""
-    if document.issued_on:
-        return (document.issued_on, document.id)
-    year = document.issued_year or 1900
-    return (datetime.date(year, 1, 1), document.id)
-
-
-def _overlaps(a: Region | None, b: Region | None) -> bool:
-    return bool(a and b) and (a.path.startswith(b.path) or b.path.startswith(a.path))
-
-
-def _where(rule: TransitionRule) -> str:
-    document = rule.obligation.document
-    number = f"（{document.doc_number}）" if document.doc_number else ""
-    return f"《{document.title}》{number}{rule.obligation.code}"
-
-
 @transaction.atomic
 def detect_rule_conflicts() -> int:
     """Two documents ruling differently on one policy for overlapping regions: a flag on each,
@@ -122,12 +95,12 @@ def detect_rule_conflicts() -> int:
         for i, a in enumerate(group):
             for b in group[i + 1:]:
                 da, db = a.obligation.document, b.obligation.document
-                if da.id == db.id or not _overlaps(da.region, db.region):
+                if da.id == db.id or not regions_overlap(da.region, db.region):
                     continue
                 if [p["categories"] for p in a.phases] == [p["categories"] for p in b.phases] \
                         and [p["until"] for p in a.phases] == [p["until"] for p in b.phases]:
                     continue
-                later = max((a, b), key=lambda r: _document_order(r.obligation.document))
+                later = max((a, b), key=lambda r: document_order(r.obligation.document))
                 for this, other in ((a, b), (b, a)):
                     flags.append(DataFlag(
                         document=this.obligation.document, obligation=this.obligation,
@@ -135,9 +108,9 @@ def detect_rule_conflicts() -> int:
                         message=_("关于“%(policy)s”，%(this)s规定“%(this_rule)s”，%(other)s规定"
                                   "“%(other_rule)s”，两者不一致；在两文件共同覆盖的地区按较晚印发的"
                                   "%(later)s执行")
-                        % {"policy": policy, "this": _where(this), "other": _where(other),
+                        % {"policy": policy, "this": rule_place(this), "other": rule_place(other),
                            "this_rule": describe_phases(this.phases),
-                           "other_rule": describe_phases(other.phases), "later": _where(later)}))
+                           "other_rule": describe_phases(other.phases), "later": rule_place(later)}))
     DataFlag.objects.bulk_create(flags)
     return len(flags) // 2
 
@@ -190,65 +163,3 @@ def generate_milestones(*, obligations=None) -> int:
         )
         return cursor.rowcount
 
-
-def region_categories(region: Region, year: int) -> set[str]:
-    """The categories of the region's county (itself, or the county above a township)."""
-    codes = [c for c in region.path.split("/") if c]
-    return set(RegionCategory.objects.filter(
-        region__code__in=codes, region__level=Region.Level.COUNTY, year=year,
-    ).values_list("category", flat=True))
-
-
-@dataclass
-class InForce:
-    obligation: Obligation
-    notes: list[str] = field(default_factory=list)
-
-
-def obligations_in_force(*, region: Region, on: datetime.date) -> list[InForce]:
-    """What region R owes on date D: the measures of every document covering R (its own,
-    its city's, its province's) that have been issued, whose deadline has not lapsed,
-    and whose transition rules include R's county categories that year. Where two
-    documents rule differently on one policy, the later one decides."""
-    period = current_period()
-    ancestors = [c for c in region.path.split("/") if c]
-    day = on.isoformat()
-    not_lapsed = Q(deadline__until__gte=day)  # 延续至… may run past the transition
-    if period.start <= on <= period.end:
-        not_lapsed |= Q(deadline__until__isnull=True)
-    queryset = (
-        Obligation.objects.filter(kind=Obligation.Kind.MEASURE, document__region__code__in=ancestors)
-        .filter(Q(document__issued_on__isnull=True) | Q(document__issued_on__lte=on))
-        .filter(not_lapsed)
-        .select_related("document")
-        .prefetch_related("rules")
-        .order_by("document__issued_year", "document_id", "position")
-    )
-    categories = region_categories(region, on.year)
-    effective: dict[str, TransitionRule] = {}
-    for rule in TransitionRule.objects.filter(
-        kind=TransitionRule.Kind.WINDOW, obligation__document__region__code__in=ancestors
-    ).select_related("obligation__document"):
-        current = effective.get(rule.policy)
-        if current is None or _document_order(rule.obligation.document) > _document_order(
-            current.obligation.document
-        ):
-            effective[rule.policy] = rule
-    result = []
-    for obligation in queryset:
-        notes, applies = [], True
-        for rule in obligation.rules.all():
-            governing = effective.get(rule.policy, rule)
-            if rule.kind == TransitionRule.Kind.MINIMUM:
-                notes.append(_("%(policy)s至少维持至%(until)s")
-                             % {"policy": rule.policy, "until": rule.phases[-1]["until"]})
-                continue
-            ok = phase_applies(governing.phases, on=on, categories=categories)
-            source = "" if governing.pk == rule.pk else _("（按%(where)s）") % {"where": _where(governing)}
-            if rule.scope == TransitionRule.Scope.OBLIGATION:
-                applies = applies and ok
-            notes.append(_("%(policy)s：%(state)s%(source)s") % {
-                "policy": rule.policy, "state": _("适用") if ok else _("不适用"), "source": source})
-        if applies:
-            result.append(InForce(obligation, notes))
-    return result

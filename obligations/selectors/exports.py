@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .selectors import register_obligations
+from obligations.selectors.register import register_obligations
 
 COLUMNS = ["序号", "主要事项", "具体内容", "主要措施", "责任领导", "责任单位", "责任人", "配合单位",
            "完成时限", "备注"]

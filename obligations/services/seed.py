@@ -9,8 +9,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .importers.parsed import ParsedDocument
-from .models import (
+from obligations.importers.parsed import ParsedDocument
+from obligations.models import (
     CollectiveUnit,
     Membership,
     PolicyDocument,
@@ -19,7 +19,7 @@ from .models import (
     Unit,
     UnitAlias,
 )
-from .services import save_parsed_document
+from obligations.services.documents import save_parsed_document
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 

@@ -1,0 +1,1 @@
+"""Browser pages: thin views that parse input, call a service or selector, and render."""
