@@ -26,7 +26,7 @@ import datetime
 from django.db import connection
 from django.utils import timezone
 
-from monitoring.ontime import ON_TIME_CTES
+from monitoring.ontime import on_time_ctes
 from obligations.attainment import ATTAINED_CTE, assessed_in_sql
 from obligations.lights import (
     milestone_light_sql,
@@ -69,7 +69,7 @@ _TEMP_TABLES = ("summary_facts", "summary_places", "summary_units", "summary_obl
 _LIGHT = task_light_aggregates_sql("m")
 _FACTS = f"""
 CREATE TEMP TABLE summary_facts ON COMMIT DROP AS
-WITH {ON_TIME_CTES}, per_year AS (
+WITH {on_time_ctes(tasks='summary_tasks')}, per_year AS (
     SELECT m.task_id, COALESCE(extract(year FROM m.due_on)::int, 0) AS year,
            count(*) FILTER (WHERE m.due_on <= %(until)s) AS due,
            count(ot.id) AS on_time,

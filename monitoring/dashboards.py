@@ -11,7 +11,7 @@ obligations.selectors.scope; nothing here decides who may see what.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.db import connection
@@ -53,6 +53,8 @@ class Figures:
     waiting_review: int = 0
     targets: int = 0
     targets_attained: int = 0
+    # When these figures were computed (the summary row's time); not a count, not summed.
+    computed_at: datetime.datetime | None = field(default=None, compare=False)
 
     @property
     def late_milestones(self) -> int:
@@ -68,11 +70,14 @@ class Figures:
         return _percent(self.milestones_on_time, self.milestones_due)
 
     def __add__(self, other: Figures) -> Figures:
-        return Figures(**{f.name: getattr(self, f.name) + getattr(other, f.name)
-                          for f in fields(self)})
+        total = Figures(**{name: getattr(self, name) + getattr(other, name)
+                           for name in FIGURE_FIELDS})
+        times = [t for t in (self.computed_at, other.computed_at) if t]
+        total.computed_at = max(times) if times else None
+        return total
 
 
-FIGURE_FIELDS = [f.name for f in fields(Figures)]
+FIGURE_FIELDS = [f.name for f in fields(Figures) if f.name != "computed_at"]
 
 
 def _percent(part, whole) -> float | None:
@@ -90,7 +95,7 @@ def years(*, today: datetime.date) -> tuple[list[int], int]:
 def figures_for(*, scope: str, ids: list[int], year: int) -> dict[int, Figures]:
     """Figures of each id (zeros when the aggregation has no row for it): one query."""
     rows = ProgressSummary.objects.filter(scope=scope, scope_id__in=ids, year=year).values(
-        "scope_id", *FIGURE_FIELDS)
+        "scope_id", *FIGURE_FIELDS, "computed_at")
     found = {row.pop("scope_id"): Figures(**row) for row in rows}
     return {pk: found.get(pk, Figures()) for pk in ids}
 
@@ -141,13 +146,16 @@ def longest_overdue(*, tasks: QuerySet[Task], today: datetime.date, limit: int =
 
     Overdue as obligations.lights defines it: a red milestone (open, past its date) on a
     task not done; days overdue from its date. Walking the red milestones oldest first (the
-    due-date index; `due_on < today` only bounds the walk, red implies it),
+    due-date index; open and `due_on < today` only bound the walk, red implies them),
     a task's first appearance is its oldest overdue milestone, so the first `limit` distinct
     tasks are the answer: a batch of rows or two, never a GROUP BY over every overdue
     milestone of a province. `overdue_since` is that milestone's date.
     """
     overdue = (with_milestone_lights(
-        Milestone.objects.filter(due_on__lt=today, task__in=tasks.exclude(status=Task.Status.DONE)),
+        # Open and past its date: what red implies, stated for the (due_on, status) index;
+        # the light itself is decided by the definition.
+        Milestone.objects.filter(due_on__lt=today, status=Milestone.Status.OPEN,
+                                 task__in=tasks.exclude(status=Task.Status.DONE)),
         today=today).filter(current_light=lights.RED)
         .order_by("due_on", "id").values_list("task_id", "due_on"))
     since: dict[int, datetime.date] = {}

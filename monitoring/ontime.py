@@ -8,13 +8,21 @@ before this one. Set-based: two hash joins, never an EXISTS per milestone.
 
 `ON_TIME_CTES` defines `on_time (id)`: the ids of the milestones due on or before
 %(until)s reported on time. Parameters: %(tz)s, %(until)s. Begin a WITH with it.
+`on_time_ctes(tasks=…)` does the same for the tasks of one table of ids only (a county's
+rebuild of the summaries), the same rule.
 """
 
-ON_TIME_CTES = """
+
+def on_time_ctes(*, tasks: str | None = None) -> str:
+    only = f"AND r.task_id IN (SELECT id FROM {tasks})" if tasks else ""
+    return _ON_TIME_CTES.replace("{only}", only)
+
+
+_ON_TIME_CTES = """
 on_time_reports AS MATERIALIZED (
     SELECT r.task_id, r.milestone_id, (r.submitted_at AT TIME ZONE %(tz)s)::date AS day
     FROM obligations_progressreport r
-    WHERE r.review <> 'returned'
+    WHERE r.review <> 'returned' {only}
 ), on_time_windows AS (
     -- Windows (previous due date, due date], only for tasks with reports that name no milestone.
     SELECT m.id, m.task_id, m.due_on,
@@ -31,3 +39,5 @@ on_time_reports AS MATERIALIZED (
     WHERE r.day <= w.due_on AND r.day > COALESCE(w.previous_due, DATE '1900-01-01')
 )
 """
+
+ON_TIME_CTES = on_time_ctes()

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from monitoring import charts, dashboards, freshness, selectors
+from monitoring import charts, dashboards, selectors
 from monitoring.assessment_export import assessment_xlsx
 from obligations.models import DataFlag, PolicyDocument, TransitionRule
 from obligations.selectors import scope
@@ -57,7 +57,7 @@ def _year(request, today) -> tuple[int, list[int]]:
 def _level_page(request, *, level, year, years, today, tasks, crumbs, is_overview):
     return render(request, "monitoring/region.html", {
         "level": level, "year": year, "years": years, "today": today, "crumbs": crumbs,
-        "figures_at": freshness.computed_at(),
+        "figures_at": level.totals.computed_at,
         "is_overview": is_overview, "lights": charts.light_rows(level.totals),
         "tq": f"region={level.region.code}" if level.region else "",
         "overdue": dashboards.longest_overdue(tasks=tasks, today=today),
@@ -109,7 +109,7 @@ def unit(request, pk):
     trend = dashboards.monthly_trend(scope="unit", ids=[place.pk], year=year)
     return render(request, "monitoring/unit.html", {
         "unit": place, "figures": figures, "year": year, "years": years, "today": today,
-        "figures_at": freshness.computed_at(),
+        "figures_at": figures.computed_at,
         "crumbs": dashboards.breadcrumbs(region=place.region, roots=roots),
         "overdue": dashboards.longest_overdue(tasks=tasks, today=today),
         "trend": trend, "charts": charts.unit_charts(figures=figures, trend=trend),

@@ -471,4 +471,4 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(client, dash):
     publish_assessment(YEAR, actor=None)
     large = [_queries(client, user, url, **params) for user, url, params in pages]
     assert large == small
-    assert max(small) <= 21  # 21: the region page, with the time of its figures
+    assert max(small) <= 20
