@@ -113,15 +113,6 @@ class SqlTemplate(Expression):
     def set_source_expressions(self, exprs):
         self.expressions = dict(zip(self.unique, exprs, strict=True))
 
-    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False,
-                           for_save=False):
-        clone = self.copy()
-        clone.is_summary = summarize
-        clone.expressions = {
-            name: expr.resolve_expression(query, allow_joins, reuse, summarize, for_save)
-            for name, expr in self.expressions.items()}
-        return clone
-
     def as_sql(self, compiler, connection):
         compiled = {name: compiler.compile(expr) for name, expr in self.expressions.items()}
         params = []
