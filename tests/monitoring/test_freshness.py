@@ -163,3 +163,17 @@ def test_a_countys_rebuild_gives_the_rows_of_a_whole_rebuild(world):
     assert sorted(west_rows.values_list("id", "computed_at")) == west_before
     rebuild_summaries(today=today)
     assert partial == _all_rows()  # the county's rebuild left every row as a whole one would
+
+
+def test_the_assessment_pages_say_when_the_year_was_computed(client, world):
+    from monitoring.assessment import compute_assessment
+
+    w = world
+    w.hand_computed_2023()
+    record, _changed = compute_assessment(2023)
+    admin = get_user_model().objects.create_superuser("boss", password="x")
+    client.force_login(admin)
+    at = timezone.localtime(record.computed_at)
+    stamp = f"数据更新于 {at.year}年{at.month}月{at.day}日 {at:%H:%M}"
+    for name in ("monitoring:assessment", "monitoring:assessment_print"):
+        assert stamp in client.get(reverse(name, args=[2023])).content.decode(), name
