@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from .errors import DocumentError
 from .metadata import read_metadata
 from .outline import flatten, read_toc, split_outline
-from .parsed import Flag, Node, ParsedDocument, UnitRef
+from .parsed import Flag, Node, ParsedDocument
 from .table import merge_table, read_table, rows_to_measures
 from .text import GARBLE_RE, decode
-from .units import extract_unit_clauses, split_names, split_people
+from .units import read_units
 
 __all__ = ["DocumentError", "ParsedDocument", "parse_document", "parse_text"]
 
@@ -35,8 +35,8 @@ def parse_text(text: str, *, source_name: str) -> ParsedDocument:
     document.flags.extend(flags)
     if roots:
         document.nodes = flatten(roots, read_toc(body_lines))
+        read_units(document, preamble)
         for node in document.nodes:
-            _read_units(node, document)
             _flag_garbles(node)
         if rows:
             document.flags.extend(merge_table(rows, document.measures, document.issued_on))
@@ -51,42 +51,6 @@ def parse_text(text: str, *, source_name: str) -> ParsedDocument:
         if not node.lead_units:
             node.flags.append(Flag("no_lead_unit", "未明确责任单位"))
     return document
-
-
-def _read_units(node: Node, document: ParsedDocument) -> None:
-    labels = getattr(node, "_labels", {})
-    if labels:  # 003: 责任领导 / 责任单位 / 配合单位 lines
-        node.leaders = split_people(labels.get("责任领导", ""))
-        node.persons = split_people(labels.get("责任人", ""))
-        lead = labels.get("责任单位") or labels.get("牵头单位", "")
-        support = labels.get("配合单位") or labels.get("参与单位") or labels.get("协办单位", "")
-        node.units = [UnitRef(n, "lead") for n in split_names(lead)] + [
-            UnitRef(n, "support") for n in split_names(support)
-        ]
-        node.deadline_text = labels.get("完成时限") or labels.get("完成时间", "")
-    elif node.kind == "measure":
-        clauses, rule = extract_unit_clauses(node.text)
-        for clause in clauses:
-            node.units.extend(clause["units"])
-        if len(clauses) > 1:
-            node.clauses = [
-                {
-                    "text": c["text"],
-                    "lead_units": [u.name for u in c["units"] if u.role == "lead"],
-                    "supporting_units": [u.name for u in c["units"] if u.role == "support"],
-                }
-                for c in clauses
-            ]
-        if rule:
-            document.rule_collective = rule
-            document.rule_scope = node.code.split(".")[0]
-            document.flags.append(
-                Flag("metadata", f"{node.code}规定：本项及以下各项措施除特别注明外均需要{rule}落实")
-            )
-    rule = getattr(document, "rule_collective", None)
-    if rule and node.kind == "measure" and node.code.split(".")[0] == document.rule_scope:
-        if rule not in [u.name for u in node.units]:
-            node.units.append(UnitRef(rule, "lead", wording="落实", from_rule=True))
 
 
 def _flag_garbles(node: Node) -> None:

@@ -120,4 +120,4 @@ def guess_level(issuer: str) -> str:
         return "province"
     if "中共中央" in issuer or "国务院" in issuer:
         return "central"
-    return ""
+    return "unknown"  # PolicyDocument.Level.UNKNOWN (未识别): never ""

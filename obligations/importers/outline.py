@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from .parsed import Flag, Node
+from .responsibility import LINE_LABEL_RE
 from .text import CJK, CN_NUMERAL, clean_line, cn_to_int, ends_sentence, int_to_cn, squeeze
 
 CHAPTER, SECTION, L1, L2, L3 = range(5)
@@ -32,9 +33,6 @@ _END_RE = re.compile(
     r"|.{0,10}日报\s*\d{4}[-年])"
 )
 _CLOSING_RE = re.compile(r"^(我们要|让我们)")
-_LABEL_RE = re.compile(
-    r"^(责任领导|责任单位|牵头单位|配合单位|参与单位|协办单位|责任人|完成时限|完成时间)\s*[:：]\s*(.*)$"
-)
 SKIP_TITLE_RE = re.compile(r"^(.*总体要求|规划背景|指导思想|基本原则|主要目标|目标任务)$")
 # Page numbers and OCR crumbs: "工1", ",", "12".
 NOISE_RE = re.compile(r"^[,，.·\s]{1,3}$|^[\u4e00-\u9fff]?\d{1,3}$")
@@ -47,7 +45,7 @@ class RawNode:
     marker: str
     first_line: str
     lines: list[str] = field(default_factory=list)
-    labels: dict[str, str] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)  # 责任单位：… lines after the measure
     flags: list[Flag] = field(default_factory=list)
     children: list[RawNode] = field(default_factory=list)
     parent: RawNode | None = None
@@ -118,17 +116,14 @@ def split_outline(lines: list[str]) -> tuple[list[str], list[RawNode], list[Flag
             node = RawNode(rank, number, written, rest, parent=stack[-1] if stack else None)
             (stack[-1].children if stack else roots).append(node)
             stack.append(node)
-        elif stack and (label := _LABEL_RE.match(line)):
-            key, value = label.group(1), label.group(2)
-            stack[-1].labels[key] = (stack[-1].labels.get(key, "") + value).strip()
-            stack[-1].lines.append("\u0000" + key)  # continuation of a label value
+        elif stack and (label := LINE_LABEL_RE.match(line)):
+            stack[-1].labels.append(f"{label.group('label')}：{line[label.end():]}")
+            stack[-1].lines.append("\u0000")  # the measure's text stops here
         elif stack:
             last = stack[-1]
-            if last.lines and last.lines[-1].startswith("\u0000"):
-                key = last.lines[-1][1:]
-                if last.labels[key].endswith(("、", "，", ",")):
-                    last.labels[key] += line
-                    continue
+            if last.lines and last.lines[-1] == "\u0000" and last.labels[-1].endswith(("、", "，", ",")):
+                last.labels[-1] += line  # a unit list wrapped onto the next line
+                continue
             last.lines.append(line)
         previous = line
     _number_lost_markers(roots, flags)
@@ -155,7 +150,7 @@ def reflow(lines: list[str]) -> str:
     """Joins wrapped lines: no break inside a sentence, a newline between paragraphs."""
     text = ""
     for line in lines:
-        if line.startswith("\u0000"):
+        if line == "\u0000":
             continue
         if text and not ends_sentence(text.rstrip()):
             text = text.rstrip() + line

@@ -55,7 +55,7 @@ class ParsedDocument:
     title: str
     doc_number: str = ""
     issuer: str = ""
-    level: str = ""
+    level: str = "unknown"  # central | province | city | county | department | unknown
     issued_on: str | None = None  # ISO date
     issued_year: int | None = None
     implements: list[str] = field(default_factory=list)  # 文号 of the documents it implements

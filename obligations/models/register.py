@@ -277,11 +277,15 @@ class PolicyDocument(models.Model):
         CITY = "city", _("市级")
         COUNTY = "county", _("县级")
         DEPARTMENT = "department", _("部门")
+        # The issuer was not recognised: a real value, never "" (the API schema names it).
+        UNKNOWN = "unknown", _("未识别")
 
     doc_number = models.CharField(_("文号"), max_length=60, blank=True)
     title = models.CharField(_("标题"), max_length=300)
     issuer = models.CharField(_("发文机关"), max_length=200, blank=True)
-    level = models.CharField(_("层级"), max_length=12, choices=Level.choices)
+    level = models.CharField(
+        _("层级"), max_length=12, choices=Level.choices, default=Level.UNKNOWN
+    )
     region = models.ForeignKey(
         Region,
         verbose_name=_("适用区划"),
@@ -325,7 +329,12 @@ class PolicyDocument(models.Model):
                 fields=["doc_number"],
                 condition=~Q(doc_number=""),
                 name="unique_doc_number_when_given",
-            )
+            ),
+            # Issue 13 item 8: never "" (an unrecognised issuer is "unknown").
+            models.CheckConstraint(
+                condition=Q(level__in=["central", "province", "city", "county", "department", "unknown"]),
+                name="document_level_is_a_choice",
+            ),
         ]
 
     def __str__(self):
@@ -460,6 +469,7 @@ class DataFlag(models.Model):
         TABLE_MISSING = "table_missing", _("清单缺行")
         NO_LEAD_UNIT = "no_lead_unit", _("未明确责任单位")
         UNKNOWN_UNIT = "unknown_unit", _("单位待核实")
+        AMBIGUOUS_UNITS = "ambiguous_units", _("责任单位不明确")
         DEADLINE = "deadline", _("完成时限问题")
         HEADING = "heading", _("标题与正文粘连")
         METADATA = "metadata", _("文件信息缺失")

@@ -52,7 +52,7 @@ def save_parsed_document(
         doc_number=parsed.doc_number,
         title=parsed.title,
         issuer=parsed.issuer,
-        level=parsed.level or (region.level if region else ""),
+        level=_document_level(parsed.level, region),
         region=region,
         issued_on=datetime.date.fromisoformat(parsed.issued_on) if parsed.issued_on else None,
         issued_year=parsed.issued_year,
@@ -157,6 +157,16 @@ def _create_obligations(document, parsed, flags):
         )
     Obligation.objects.bulk_update([o for _, o in pairs if o.parent_id], ["parent"])
     return pairs
+
+
+def _document_level(level: str, region: Region | None) -> str:
+    """The importer's level; else the region's when it is a document level; else 未识别."""
+    known = PolicyDocument.Level.values
+    if level in known and level != PolicyDocument.Level.UNKNOWN:
+        return level
+    if region is not None and region.level in known:
+        return region.level
+    return PolicyDocument.Level.UNKNOWN
 
 
 def _region_by_code(code: str | None) -> Region | None:

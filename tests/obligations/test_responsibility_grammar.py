@@ -1,0 +1,321 @@
+"""The grammar for who is responsible (obligations.importers.responsibility), phrase by phrase,
+then whole mini-documents through parse_text. Phrases are written the way 分工方案 write them."""
+
+import pytest
+
+from obligations.importers import parse_text
+from obligations.importers.responsibility import measure_clauses, read_clause, split_names
+
+
+def roles(text, **kwargs):
+    reading = read_clause(text, **kwargs)
+    assert reading is not None, text
+    return (
+        [u.name for u in reading.units if u.role == "lead"],
+        [u.name for u in reading.units if u.role == "support"],
+    )
+
+
+def flags_of(text, **kwargs):
+    return [f.kind for f in read_clause(text, **kwargs).flags]
+
+
+# ------------------------------------------------------------ labelled clauses
+
+
+@pytest.mark.parametrize(
+    "clause, lead, support",
+    [
+        ("牵头单位：县乡村振兴局；配合单位：县财政局、各乡镇人民政府",
+         ["县乡村振兴局"], ["县财政局", "各乡镇人民政府"]),
+        ("配合单位：县财政局；牵头单位：县乡村振兴局", ["县乡村振兴局"], ["县财政局"]),
+        ("牵头单位:县发改局;配合单位:县财政局,县自然资源局", ["县发改局"], ["县财政局", "县自然资源局"]),
+        ("牵头单位：县发改局，配合单位：县财政局", ["县发改局"], ["县财政局"]),
+        ("牵头单位：县发改局 配合单位：县财政局", ["县发改局"], ["县财政局"]),
+        ("牵头部门：市教育局；配合部门：市财政局、市人社局", ["市教育局"], ["市财政局", "市人社局"]),
+        ("责任部门：区卫健局；协同单位：区医保局", ["区卫健局"], ["区医保局"]),
+        ("主责单位：县水务局；参与单位：各乡镇", ["县水务局"], ["各乡（镇）"]),
+        ("主办单位：市住建局；协办单位：市自然资源局", ["市住建局"], ["市自然资源局"]),
+        ("承办单位：县司法局", ["县司法局"], []),
+        ("责任单位：市民政局、市残联、市妇联", ["市民政局", "市残联", "市妇联"], []),
+        ("责任单位：县发改局（牵头）、县财政局、县自然资源局", ["县发改局"], ["县财政局", "县自然资源局"]),
+        ("责任单位：县农业农村局牵头，县商务局配合", ["县农业农村局"], ["县商务局"]),
+        ("责任单位：各成员单位", ["各成员单位"], []),
+        ("责任单位：市直相关单位、各区、县级市", ["市直相关单位", "各区、县级市"], []),
+        ("责任单位：各市（州）、县财政局", ["各市（州）、县财政局"], []),
+    ],
+)
+def test_labelled_clause_gives_lead_and_support(clause, lead, support):
+    assert roles(clause) == (lead, support)
+
+
+def test_labelled_clause_in_half_width_brackets_inside_measure_text():
+    clauses = measure_clauses("加快冷链物流建设。(牵头单位:县商务局;配合单位:县农业农村局)")
+    assert [(c.reading.units[0].name, c.reading.units[1].role) for c in clauses] == [("县商务局", "support")]
+
+
+def test_leaders_persons_and_deadline_labels_are_read_beside_units():
+    reading = read_clause(
+        "责任领导：张建国；牵头单位：县民政局；配合单位：县财政局；责任人：李明；完成时限：2022年6月底前"
+    )
+    assert reading.leaders == ["张建国"]
+    assert reading.persons == ["李明"]
+    assert reading.deadline_text == "2022年6月底前"
+    assert [u.name for u in reading.units] == ["县民政局", "县财政局"]
+
+
+@pytest.mark.parametrize("label", ["完成时限", "完成时间", "时间节点", "进度安排"])
+def test_every_deadline_label_gives_the_deadline_as_written(label):
+    assert read_clause(f"责任单位：县交通运输局；{label}：2023年底前").deadline_text == "2023年底前"
+
+
+@pytest.mark.parametrize("label", ["责任领导", "分管领导", "牵头领导"])
+def test_every_leader_label_gives_leaders(label):
+    assert read_clause(f"{label}：王志强 刘芳；责任单位：县委组织部").leaders == ["王志强", "刘芳"]
+
+
+def test_space_between_units_in_a_labelled_list_separates_them():
+    assert roles("责任单位：县发改局 县财政局") == (["县发改局", "县财政局"], [])
+
+
+def test_verb_phrase_in_a_labelled_list_is_not_a_unit_and_is_flagged():
+    reading = read_clause("责任单位：县农业农村局，加强统筹协调推进落实工作")
+    assert [u.name for u in reading.units] == ["县农业农村局"]
+    assert [f.kind for f in reading.flags] == ["ambiguous_units"]
+
+
+# ------------------------------------------------------------ role words
+
+
+@pytest.mark.parametrize(
+    "clause, lead, support",
+    [
+        ("由县农业农村局牵头，县商务局、县财政局配合", ["县农业农村局"], ["县商务局", "县财政局"]),
+        ("县农业农村局牵头，县商务局配合", ["县农业农村局"], ["县商务局"]),
+        ("县农业农村局负责，县财政局、县科技局参与", ["县农业农村局"], ["县财政局", "县科技局"]),
+        ("县农业农村局会同县财政局负责", ["县农业农村局"], ["县财政局"]),
+        ("市发展改革委会同市财政局、市自然资源局负责", ["市发展改革委"], ["市财政局", "市自然资源局"]),
+        ("工业和信息化部、发展改革委等负责", ["工业和信息化部", "发展改革委"], []),
+        ("商务部、农业农村部等和各省级人民政府负责", ["商务部", "农业农村部", "各省级人民政府"], []),
+        ("各乡镇人民政府具体落实", ["各乡镇人民政府"], []),
+        ("农业农村处、预算处共同牵头，综合处参与，各市（州）、县财政局",
+         ["农业农村处", "预算处", "各市（州）、县财政局"], ["综合处"]),
+        ("社会保障处、法规税政处分别负责", ["社会保障处", "法规税政处"], []),
+        ("由县政府办牵头抓好落实", ["县政府办"], []),
+        ("由县农业农村局牵头，会同县商务局、县财政局组织实施", ["县农业农村局"], ["县商务局", "县财政局"]),
+        ("住房和城乡建设部、人力资源社会保障部等按职责分工负责", ["住房和城乡建设部", "人力资源社会保障部"], []),
+        ("各有关单位按职责分工负责", ["各有关单位"], []),
+        ("县卫健局负责，县医保局协助", ["县卫健局"], ["县医保局"]),
+    ],
+)
+def test_role_words_give_lead_and_support(clause, lead, support):
+    assert roles(clause) == (lead, support)
+
+
+def test_role_wording_is_kept_as_written():
+    reading = read_clause("农业农村处、预算处共同牵头，综合处参与")
+    assert [u.wording for u in reading.units] == ["共同牵头", "共同牵头", "参与"]
+
+
+def test_duty_by_division_of_labour_without_a_unit_is_flagged_not_guessed():
+    reading = read_clause("按职责分工负责")
+    assert reading.units == []
+    assert [f.kind for f in reading.flags] == ["ambiguous_units"]
+
+
+def test_same_unit_as_lead_and_support_is_flagged():
+    assert flags_of("牵头单位：县财政局；配合单位：县财政局、县审计局") == ["ambiguous_units"]
+
+
+@pytest.mark.parametrize("not_a_clause", ["含技工院校", "2021年底前完成", "所、站", "即垃圾乱丢乱扔"])
+def test_brackets_that_name_no_unit_are_not_clauses(not_a_clause):
+    assert read_clause(not_a_clause) is None
+
+
+# ------------------------------------------------------------ conventions
+
+
+def test_first_listed_convention_stated_in_the_clause_applies_to_it():
+    assert roles("工业和信息化部、发展改革委、商务部等负责。列第一位者为牵头单位，下同") == (
+        ["工业和信息化部"],
+        ["发展改革委", "商务部"],
+    )
+
+
+@pytest.mark.parametrize(
+    "clause, lead, support",
+    [
+        ("教育部、人力资源社会保障部负责", ["教育部"], ["人力资源社会保障部"]),
+        ("责任单位：县发改局、县财政局、县统计局", ["县发改局"], ["县财政局", "县统计局"]),
+        ("农业农村部、国家乡村振兴局等和各省级人民政府负责", ["农业农村部", "各省级人民政府"], ["国家乡村振兴局"]),
+        # explicit roles are not overridden by the convention
+        ("牵头单位：县发改局、县财政局", ["县发改局", "县财政局"], []),
+        ("县民政局牵头，县财政局配合", ["县民政局"], ["县财政局"]),
+        ("县民政局、县财政局共同牵头", ["县民政局", "县财政局"], []),
+    ],
+)
+def test_first_listed_convention_in_force(clause, lead, support):
+    assert roles(clause, first_leads=True) == (lead, support)
+
+
+# ------------------------------------------------------------ names
+
+
+@pytest.mark.parametrize(
+    "written, names",
+    [
+        ("教体局、公安局，各乡（镇）", ["教体局", "公安局", "各乡（镇）"]),
+        ("各区、县级市", ["各区、县级市"]),
+        ("各市、县（区）人民政府", ["各市、县（区）人民政府"]),
+        ("县农业农村局等部门", ["县农业农村局"]),
+        ("市财政局等原市脱贫攻坚领导小组成员单位", ["市财政局", "原市脱贫攻坚领导小组成员单位"]),
+        ("工业和信息化部、住房和城乡建设部", ["工业和信息化部", "住房和城乡建设部"]),
+        ("各乡镇、县直各部门", ["各乡（镇）", "县直各部门"]),
+    ],
+)
+def test_unit_lists_split_as_a_reader_would(written, names):
+    assert split_names(written) == names
+
+
+# ------------------------------------------------------------ running text
+
+
+def test_running_text_sentence_names_lead_and_support():
+    clauses = measure_clauses("加快发展特色产业，培育龙头企业。由县农业农村局牵头，县商务局、县财政局配合。")
+    assert [u.name for u in clauses[0].reading.units] == ["县农业农村局", "县商务局", "县财政局"]
+    assert clauses[0].text == "加快发展特色产业，培育龙头企业"
+
+
+def test_prose_where_a_unit_does_something_is_not_a_clause():
+    assert measure_clauses("市卫生健康委负责防范因病返贫致贫风险。市教育局继续落实控辍保学政策。") == []
+
+
+def test_bracket_in_mid_sentence_without_role_word_is_not_a_clause():
+    assert measure_clauses("推进农村特困人员供养服务设施（敬老院）改造提升工程。") == []
+
+
+def test_units_at_the_end_of_each_sub_item_belong_to_that_sub_item():
+    clauses = measure_clauses(
+        "一是完善监测机制（责任单位：县乡村振兴局）；二是落实帮扶措施（责任单位：县民政局、县医保局）。"
+    )
+    assert [(c.text, [u.name for u in c.reading.units]) for c in clauses] == [
+        ("一是完善监测机制", ["县乡村振兴局"]),
+        ("二是落实帮扶措施", ["县民政局", "县医保局"]),
+    ]
+
+
+# ------------------------------------------------------------ whole documents
+
+
+def measures(text):
+    doc = parse_text(text, source_name="测试.txt")
+    return {m.code: (m.lead_units, m.supporting_units) for m in doc.measures}, doc
+
+
+COUNTY_PLAN = """XX县人民政府办公室关于印发XX县巩固拓展脱贫攻坚成果实施方案的通知
+XX政办发〔2021〕18号
+一、重点任务
+（一）健全防止返贫动态监测机制。对脱贫不稳定户开展定期检查、动态管理。（牵头单位：县乡村振兴局；配合单位：县财政局、各乡镇人民政府）
+（二）发展特色产业。培育龙头企业。由县农业农村局牵头，县商务局、县财政局配合。
+（三）稳定脱贫人口就业。开发公益性岗位。
+牵头单位：县人社局
+配合单位：县财政局、
+各乡镇人民政府
+完成时限：2021年12月底前
+（四）做好社会救助兜底保障。落实低保政策。
+二、保障措施
+（一）加强组织领导。各乡镇人民政府具体落实。
+"""
+
+
+def test_county_plan_reads_every_shape_of_clause():
+    found, doc = measures(COUNTY_PLAN)
+    assert found == {
+        "一.(一)": (["县乡村振兴局"], ["县财政局", "各乡镇人民政府"]),
+        "一.(二)": (["县农业农村局"], ["县商务局", "县财政局"]),
+        "一.(三)": (["县人社局"], ["县财政局", "各乡镇人民政府"]),
+        "一.(四)": ([], []),
+        "二.(一)": (["各乡镇人民政府"], []),
+    }
+    third = next(m for m in doc.measures if m.code == "一.(三)")
+    assert third.deadline_text == "2021年12月底前"
+    fourth = next(m for m in doc.measures if m.code == "一.(四)")
+    assert [f.kind for f in fourth.flags] == ["no_lead_unit"]
+
+
+NATIONAL_OPINION = """国务院办公厅关于加快发展农村寄递物流的意见
+国办发〔2021〕29号
+一、重点任务
+（一）强化农村邮政体系作用。推动邮政网点改造。（国家邮政局、交通运输部等负责。列第一位者为牵头单位，下同）
+（二）健全末端共同配送体系。整合县域快递资源。（商务部、国家邮政局、供销合作总社负责）
+（三）完善农产品上行发展机制。支持冷链物流发展。（农业农村部、商务部等和各省级人民政府负责）
+（四）加强政策支持。（各有关部门按职责分工负责）
+"""
+
+
+def test_national_document_first_listed_convention_governs_following_clauses():
+    found, doc = measures(NATIONAL_OPINION)
+    assert found["一.(一)"] == (["国家邮政局"], ["交通运输部"])
+    assert found["一.(二)"] == (["商务部"], ["国家邮政局", "供销合作总社"])
+    assert found["一.(三)"] == (["农业农村部", "各省级人民政府"], ["商务部"])
+    assert found["一.(四)"] == (["各有关部门"], [])
+
+
+def test_convention_stated_in_the_preamble_governs_the_measures():
+    text = (
+        "某市关于印发重点任务分工方案的通知\n各项任务中排在第一位的为牵头单位，其他为配合单位。\n"
+        "一、加快乡村建设。推进农村公路建设。（市交通局、市财政局）\n"
+    )
+    found, _ = measures(text)
+    assert found["一"] == (["市交通局"], ["市财政局"])
+
+
+def test_units_at_the_end_of_a_heading_go_to_its_measures_without_their_own():
+    text = (
+        "某县关于印发乡村振兴实施方案的通知\n一、主要任务\n"
+        "（一）推进产业振兴（牵头单位：县农业农村局；配合单位：县财政局）\n"
+        "1.发展特色种植。扩大种植规模。\n"
+        "2.培育龙头企业。壮大经营主体。（责任单位：县工信局）\n"
+    )
+    found, _ = measures(text)
+    assert found["一.(一).1"] == (["县农业农村局"], ["县财政局"])
+    assert found["一.(一).2"] == (["县工信局"], [])
+
+
+def test_measure_whose_clause_is_in_its_one_line_title_keeps_a_clean_title():
+    found, doc = measures("某县关于印发工作方案的通知\n一、重点任务\n1.做好宣传工作（牵头单位：县委宣传部）\n")
+    assert found["一.1"] == (["县委宣传部"], [])
+    assert doc.measures[0].title == "做好宣传工作"
+
+
+def test_division_of_labour_without_units_in_a_document_is_flagged():
+    _, doc = measures("某县关于印发工作方案的通知\n一、加强政策支持。落实各项政策。（按职责分工负责）\n")
+    assert {f.kind for f in doc.measures[0].flags} == {"ambiguous_units", "no_lead_unit"}
+
+
+# ------------------------------------------------------------ level (issue 13 item 8)
+
+
+def test_unrecognised_issuer_gives_level_unknown_never_empty():
+    doc = parse_text("某某协会关于印发工作方案的通知\n一、做好宣传工作。（责任单位：宣传组）\n", source_name="x.txt")
+    assert doc.level == "unknown"
+
+
+def test_api_schema_names_the_unknown_document_level():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    enums = [c.get("enum", []) for c in schema["components"]["schemas"].values()]
+    assert any({"central", "county", "unknown"} <= set(e) for e in enums)
+    assert not any("" in e and "county" in e for e in enums)
+
+
+@pytest.mark.django_db
+def test_saved_document_with_unrecognised_issuer_is_stored_as_unknown():
+    from obligations.models import PolicyDocument
+    from obligations.services.documents import save_parsed_document
+
+    parsed = parse_text("某某协会关于印发工作方案的通知\n一、做好宣传工作。（责任单位：宣传组）\n", source_name="x.txt")
+    document = save_parsed_document(parsed=parsed)
+    assert document.level == PolicyDocument.Level.UNKNOWN
+    assert document.get_level_display() == "未识别"
