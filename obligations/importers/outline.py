@@ -1,6 +1,8 @@
 """Turning a document's lines into its numbered outline.
 
-Numbering ranks, from the top: 第X章 > 第X节 > 一、 > （一） > 1. The body starts
+Numbering ranks, from the top: 第X章 > 第X节 > 第X条 > 一、 > （一） > 1. > （1） > ① / ⑴.
+Arabic numbers may run on across headings (（一）1. 2. （二）3. 4.): codes keep the number as
+written. The body starts
 at the first marker of the highest rank the document uses and ends at its
 appendices. Where the document is organised in sections (第X节, 001), the
 sections are its measures and any numbering inside them is part of their text.
@@ -15,14 +17,19 @@ from .parsed import Flag, Node
 from .responsibility import LINE_LABEL_RE
 from .text import CJK, CN_NUMERAL, clean_line, cn_to_int, ends_sentence, int_to_cn, squeeze
 
-CHAPTER, SECTION, L1, L2, L3 = range(5)
+CHAPTER, SECTION, ARTICLE, L1, L2, L3, L4, L5 = range(8)
 _N = f"[{CN_NUMERAL}]+"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 MARKERS = [
     (CHAPTER, re.compile(f"^第\\s*({_N})\\s*章\\s*(.*)$")),
     (SECTION, re.compile(f"^第\\s*({_N})\\s*节\\s*(.*)$")),
+    (ARTICLE, re.compile(f"^第\\s*({_N})\\s*条\\s*(.*)$")),
     (L1, re.compile(f"^({_N})\\s*[、，．]\\s*(.*)$")),
     (L2, re.compile(f"^[（(]\\s*({_N})\\s*[）)]\\s*(.*)$")),
     (L3, re.compile(r"^(\d{1,2})\s*[、.．](?!\s*\d)\s*(.*)$")),
+    (L4, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(.*)$")),
+    (L5, re.compile(f"^([{_CIRCLED}{_PAREN_DIGITS}])\\s*(.*)$")),
 ]
 # 000: OCR lost the numeral of several "（一）": "（深刻领会推进有效衔接的重要意义。…"
 _LOST_L2_RE = re.compile(f"^[（(](?=[{CJK}])([^）)。]{{2,60}})。")
@@ -58,10 +65,17 @@ def match_marker(line: str, *, allow_lost: bool) -> tuple[int, int, str, str] | 
         if match:
             number = match.group(1)
             marker = line[: match.start(2)].strip() if match.group(2) else line.strip()
-            return rank, cn_to_int(number), marker, match.group(2)
+            return rank, _number(number), marker, match.group(2)
     if allow_lost and _LOST_L2_RE.match(line):
         return L2, 0, "（", line[1:]
     return None
+
+
+def _number(written: str) -> int:
+    for block in (_CIRCLED, _PAREN_DIGITS):
+        if written in block:
+            return block.index(written) + 1
+    return cn_to_int(written)
 
 
 def read_toc(lines: list[str]) -> dict[str, str]:
@@ -166,8 +180,14 @@ def code_part(node: RawNode) -> str:
         return f"第{int_to_cn(node.number)}节"
     if node.rank == L1:
         return int_to_cn(node.number)
+    if node.rank == ARTICLE:
+        return f"第{int_to_cn(node.number)}条"
     if node.rank == L2:
         return f"({int_to_cn(node.number)})"
+    if node.rank == L4:
+        return f"({node.number})"
+    if node.rank == L5:
+        return _CIRCLED[node.number - 1]
     return str(node.number)
 
 

@@ -12,21 +12,25 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .parsed import Flag, Node
+from .responsibility import read_clause
 from .text import clean_line, squeeze
 from .units import split_names, split_people
 
 COLUMNS = {
     "number": ("序号", "编号"),
-    "matter": ("主要事项", "重点任务", "事项"),
-    "content": ("具体内容", "工作内容", "任务名称", "内容"),
-    "measures": ("主要措施", "具体措施", "工作措施", "措施"),
-    "leaders": ("责任领导", "分管领导", "牵头领导"),
-    "lead": ("责任单位", "牵头单位", "主责单位"),
+    "matter": ("主要事项", "重点任务", "事项", "任务类别", "重点工作", "类别", "项目"),
+    "content": ("具体内容", "工作内容", "任务名称", "内容", "主要内容", "工作任务", "任务",
+                "具体任务", "重点事项"),
+    "measures": ("主要措施", "具体措施", "工作措施", "措施", "工作举措", "具体举措", "工作要求"),
+    "leaders": ("责任领导", "分管领导", "牵头领导", "分管县领导", "分管市领导", "包抓领导"),
+    "lead": ("责任单位", "牵头单位", "主责单位", "牵头部门", "责任部门", "主办单位", "承办单位"),
     "persons": ("责任人", "具体责任人", "联系人"),
-    "support": ("配合单位", "协办单位", "参与单位"),
-    "deadline": ("完成时限", "完成时间", "时限要求", "时限"),
+    "support": ("配合单位", "协办单位", "参与单位", "配合部门", "协同单位"),
+    "deadline": ("完成时限", "完成时间", "时限要求", "时限", "时间节点", "进度安排", "完成期限"),
     "note": ("备注",),
 }
+# Cells of a text table: tabs (003), "|" (Markdown, exports) or two or more spaces.
+_PIPE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{2,}")
 
 
 @dataclass
@@ -38,47 +42,133 @@ class TableRow:
 
 def header_map(cells: list[str]) -> dict[int, str] | None:
     """Column index → field, when the cells look like a 责任清单 header."""
-    mapping = {}
+    mapping = _partial_header(cells)
+    if "lead" in mapping.values() and (
+        "content" in mapping.values() or "measures" in mapping.values() or "matter" in mapping.values()
+    ):
+        return mapping
+    return None
+
+
+def _partial_header(cells: list[str]) -> dict[int, str]:
+    mapping: dict[int, str] = {}
     for index, cell in enumerate(cells):
         name = re.sub(r"\s", "", clean_line(cell))
         for field, names in COLUMNS.items():
             if field not in mapping.values() and any(name == n for n in names):
                 mapping[index] = field
                 break
-    if "lead" in mapping.values() and (
-        "content" in mapping.values() or "measures" in mapping.values()
-    ):
-        return mapping
+    return mapping
+
+
+def split_cells(line: str, *, spaced: bool = False) -> list[str] | None:
+    """The cells of a table line, or None when the line is not one."""
+    if line.count("\t") >= 3:
+        return line.split("\t")
+    stripped = line.strip()
+    if stripped.count("|") >= 3:
+        return [c.strip() for c in stripped.strip("|").split("|")]
+    if spaced:
+        cells = re.split(r"[ \u3000]{2,}|\t", stripped)
+        return cells if len(cells) >= 3 else None
     return None
 
 
 def read_table(lines: list[str]) -> tuple[list[TableRow], set[int]]:
-    """The rows of every tab-separated 责任清单 block, and the line numbers they used."""
+    """The rows of every 责任清单 block (tab, "|" or space-aligned columns) and the lines used.
+
+    A header may span two lines ("责任分工" over "牵头单位 配合单位"); a blank 主要事项 or
+    牵头单位 cell under a merged cell repeats the one above; a row with no number, task or
+    unit continues the row above (a page break inside a cell).
+    """
     rows: list[TableRow] = []
     used: set[int] = set()
     mapping: dict[int, str] | None = None
-    matter = ""
+    spaced_width = 0  # cells per row of a space-aligned table being read
+    pending: tuple[int, list[str]] | None = None  # the first line of a two-line header
+    carried: dict[str, str] = {}
     for line_no, line in enumerate(lines, start=1):
-        if line.count("\t") < 3:
+        if _PIPE_RULE_RE.match(line) and line.count("|") >= 2:
+            used.add(line_no)  # "|---|---|"
             continue
-        cells = line.split("\t")
-        used.add(line_no)
+        cells = split_cells(line)
+        if cells is None:
+            cells = split_cells(line, spaced=True)
+            fits = cells is not None and (
+                header_map(cells)
+                or len(_partial_header(cells)) >= 2
+                or (pending is not None and pending[1] is not None)
+                or (spaced_width and len(cells) in (spaced_width, spaced_width - 1))
+            )
+            if not fits:
+                if line.strip():
+                    pending, spaced_width = None, 0
+                continue
         header = header_map(cells)
+        if header is None and pending:
+            header = _two_line_header(pending[1], cells)
+            if header:
+                used.add(pending[0])
         if header:
-            mapping = header
+            mapping, pending, carried = header, None, {}
+            spaced_width = len(cells) if split_cells(line) is None else 0
+            used.add(line_no)
             continue
+        if len(_partial_header(cells)) >= 2:
+            pending = (line_no, cells)
+            continue
+        pending = None
         if not mapping:
             continue
+        used.add(line_no)
         values = {
             field: squeeze(clean_line(cells[i])) if i < len(cells) else ""
             for i, field in mapping.items()
         }
-        # Merged cells: a blank 主要事项 repeats the one above.
-        matter = values.get("matter") or matter
-        values["matter"] = matter
+        if not any(values.values()):
+            continue
+        title_fields = [f for f in ("number", "content", "matter") if f in mapping.values()]
+        if rows and not any(values.get(f) for f in title_fields) and not values.get("lead"):
+            _continue_row(rows[-1], values)  # the row goes on after a page break
+            continue
+        # Merged cells: a blank 主要事项 repeats the one above; a blank 牵头单位 or 责任领导
+        # repeats the one above while the 主要事项 stays the same.
+        if values.get("matter"):
+            carried.pop("lead", None)
+            carried.pop("leaders", None)
+        for field in ("matter", "lead", "leaders"):
+            if values.get(field):
+                carried[field] = values[field]
+            elif field in carried and field in mapping.values():
+                values[field] = carried[field]
         number = values.get("number", "")
         rows.append(TableRow(int(number) if number.isdigit() else None, line_no, values))
     return rows, used
+
+
+def _two_line_header(upper: list[str], lower: list[str]) -> dict[int, str] | None:
+    """ "序号 重点任务 责任分工 完成时限" over " _ _ 牵头单位 配合单位": one header."""
+    width = max(len(upper), len(lower))
+    merged = [
+        (lower[i] if i < len(lower) and lower[i].strip() else (upper[i] if i < len(upper) else ""))
+        for i in range(width)
+    ]
+    header = header_map(merged)
+    if header:
+        return header
+    # The lower row's cells may sit under a spanning cell without blanks for the others.
+    for offset in range(1, width):
+        shifted = upper[:offset] + lower + upper[offset + len(lower) :]
+        header = header_map(shifted)
+        if header and any(f in _partial_header(lower).values() for f in ("lead", "support")):
+            return header
+    return None
+
+
+def _continue_row(row: TableRow, values: dict[str, str]) -> None:
+    for field, value in values.items():
+        if value and field != "number":
+            row.cells[field] = (row.cells.get(field, "") + value).strip()
 
 
 def _similar(a: str, b: str) -> float:
@@ -95,7 +185,11 @@ def merge_table(rows: list[TableRow], measures: list[Node], issued_on: str | Non
             flags.append(Flag("table_missing", f"责任清单缺少第{_ranges(missing)}行（原文缺页）"))
     matched: set[int] = set()
     for row in rows:
-        title = row.cells.get("content") or row.cells.get("matter", "")
+        title = (
+            row.cells.get("content")
+            or _first_sentence(row.cells.get("measures", ""))
+            or row.cells.get("matter", "")
+        )
         best, score = None, 0.0
         for index, measure in enumerate(measures):
             if index in matched:
@@ -125,6 +219,9 @@ def _merge_row(row: TableRow, measure: Node, label: str, issued_on: str | None) 
         ("责任单位", split_names(cells.get("lead", "")), measure.lead_units),
         ("配合单位", split_names(cells.get("support", ""), dedupe=False), measure.supporting_units),
     ]
+    if not measure.lead_units and not measure.supporting_units:
+        # The 分工表 is the only place that names the units: take them from it.
+        measure.units.extend(row_units(cells, measure.flags))
     for column, in_table, in_text in checks:
         if not in_table or in_table == in_text or sorted(in_table) == sorted(in_text):
             continue
@@ -184,14 +281,20 @@ def _ranges(numbers: list[int]) -> str:
 
 
 def rows_to_measures(rows: list[TableRow]) -> list[Node]:
-    """A document that is only a 责任清单: each row is a measure, grouped by 主要事项."""
+    """A document that is only a 责任清单 or 任务分工表: each row is a measure.
+
+    Rows are grouped by 主要事项/重点任务 when the table also has a task or measures column;
+    a table whose only text column is 重点任务 makes each row one measure titled by it.
+    """
     nodes: list[Node] = []
     groups: dict[str, Node] = {}
+    has_content = any(r.cells.get("content") for r in rows)
+    has_measures = any(r.cells.get("measures") for r in rows)
     for row in rows:
         cells = row.cells
         matter = cells.get("matter", "")
         parent = None
-        if matter:
+        if matter and (has_content or has_measures):
             if matter not in groups:
                 groups[matter] = Node(
                     code=f"事项{len(groups) + 1}", number="", title=matter, kind="group"
@@ -199,20 +302,37 @@ def rows_to_measures(rows: list[TableRow]) -> list[Node]:
                 nodes.append(groups[matter])
             parent = groups[matter].code
         code = str(row.number) if row.number is not None else f"行{row.line_no}"
+        measures_text = cells.get("measures", "")
+        title = cells.get("content") or (_first_sentence(measures_text) if has_measures else "") or matter
         node = Node(
             code=code,
             number=code,
-            title=cells.get("content") or matter,
-            text=cells.get("measures", ""),
+            title=title,
+            text=measures_text,
             parent_code=parent,
             deadline_text=cells.get("deadline", ""),
         )
         node.leaders = split_people(cells.get("leaders", ""))
         node.persons = split_people(cells.get("persons", ""))
-        from .parsed import UnitRef
-
-        node.units = [UnitRef(n, "lead") for n in split_names(cells.get("lead", ""))] + [
-            UnitRef(n, "support") for n in split_names(cells.get("support", ""))
-        ]
+        node.units = row_units(cells, node.flags)
         nodes.append(node)
     return nodes
+
+
+def row_units(cells: dict[str, str], flags: list[Flag]) -> list:
+    """A row's 牵头单位 and 配合单位 cells read by the grammar ("县发改局（牵头）、县财政局")."""
+    clause = "；".join(
+        f"{label}：{cells[field]}"
+        for field, label in (("lead", "责任单位"), ("support", "配合单位"))
+        if cells.get(field)
+    )
+    reading = read_clause(clause, strict=False) if clause else None
+    if reading is None:
+        return []
+    flags.extend(reading.flags)
+    return reading.units
+
+
+def _first_sentence(text: str) -> str:
+    head = re.split(r"[。；;]", text, maxsplit=1)[0].strip()
+    return head if len(head) <= 40 else head[:40] + "…"

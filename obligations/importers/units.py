@@ -129,7 +129,7 @@ def _read_node(node: Node, *, first_leads: bool) -> str | None:
     if len(clauses) > 1:
         node.clauses = clause_dicts(clauses)
     if node.kind == "measure" and not node.units:
-        duties = prose_duties(node.text)
+        duties = prose_duties(f"{node.title}。{node.text}")
         if duties:
             node.flags.append(
                 Flag(

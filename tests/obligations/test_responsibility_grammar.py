@@ -319,3 +319,115 @@ def test_saved_document_with_unrecognised_issuer_is_stored_as_unknown():
     document = save_parsed_document(parsed=parsed)
     assert document.level == PolicyDocument.Level.UNKNOWN
     assert document.get_level_display() == "未识别"
+
+
+# ------------------------------------------------------------ numbering
+
+
+def codes(text):
+    return [(n.code, n.kind) for n in parse_text(text, source_name="x.txt").nodes]
+
+
+def test_articles_under_chapters_are_measures():
+    text = "某县关于印发管理办法的通知\n第一章 总则\n第一条 为规范管理，制定本办法。\n第二章 职责\n第二条 各乡镇人民政府具体落实。\n"
+    assert codes(text) == [
+        ("第一章", "group"), ("第一章第一条", "measure"), ("第二章", "group"), ("第二章第二条", "measure"),
+    ]
+
+
+def test_parenthesised_arabic_and_circled_numbers_are_sub_items():
+    text = (
+        "某县关于印发工作方案的通知\n一、主要任务\n1.发展养殖。\n（1）建设养殖场。（责任单位：县畜牧中心）\n"
+        "（2）做好防疫。（责任单位：县动物疫控中心）\n2.稳定就业。（责任单位：县人社局）\n①开发岗位。\n⑵技能培训。\n"
+    )
+    assert codes(text) == [
+        ("一", "group"), ("一.1", "group"), ("一.1.(1)", "measure"), ("一.1.(2)", "measure"),
+        ("一.2", "group"), ("一.2.①", "measure"), ("一.2.②", "measure"),
+    ]
+    found, _ = measures(text)
+    assert found["一.1.(2)"] == (["县动物疫控中心"], [])
+    assert found["一.2.②"] == (["县人社局"], [])  # the heading's units
+
+
+def test_arabic_numbers_running_on_across_headings_keep_their_numbers():
+    text = (
+        "某县关于印发工作方案的通知\n一、主要任务\n（一）产业\n1.种植。（责任单位：县农业农村局）\n"
+        "2.养殖。（责任单位：县畜牧中心）\n（二）就业\n3.岗位。（责任单位：县人社局）\n"
+    )
+    assert [c for c, k in codes(text) if k == "measure"] == ["一.(一).1", "一.(一).2", "一.(二).3"]
+
+
+def test_prose_duty_in_an_article_is_flagged_for_a_reader():
+    text = "某县关于印发管理办法的通知\n第一章 总则\n第一条 县农业农村局负责本办法的组织实施。\n"
+    flags = parse_text(text, source_name="x.txt").measures[0].flags
+    assert [f.kind for f in flags] == ["ambiguous_units", "no_lead_unit"]
+
+
+# ------------------------------------------------------------ tables
+
+
+def table_measures(text):
+    doc = parse_text(text, source_name="分工表.txt")
+    return [(m.code, m.title, m.lead_units, m.supporting_units, m.deadline_text) for m in doc.measures]
+
+
+def test_pipe_table_with_task_and_measures_columns_and_a_merged_lead_cell():
+    text = (
+        "某县巩固拓展脱贫攻坚成果任务分工表\n"
+        "| 序号 | 重点任务 | 具体措施 | 牵头单位 | 配合单位 | 完成时限 |\n|---|---|---|---|---|---|\n"
+        "| 1 | 产业发展 | 做强草畜产业。扩大规模。 | 县农业农村局 | 县财政局、各乡镇 | 长期坚持 |\n"
+        "| 2 |  | 发展冷链物流。 |  | 县商务局 | 2022年底前 |\n"
+        "| 3 | 稳定就业 | 开发公益性岗位。 | 县人社局（牵头）、县乡村振兴局 |  | 2021年12月31日 |\n"
+    )
+    assert table_measures(text) == [
+        ("1", "做强草畜产业", ["县农业农村局"], ["县财政局", "各乡（镇）"], "长期坚持"),
+        ("2", "发展冷链物流", ["县农业农村局"], ["县商务局"], "2022年底前"),  # merged 牵头单位
+        ("3", "开发公益性岗位", ["县人社局"], ["县乡村振兴局"], "2021年12月31日"),
+    ]
+
+
+def test_space_aligned_table_is_read_by_its_columns():
+    text = (
+        "某县任务分工表\n"
+        "序号    重点任务          牵头单位      配合单位        完成时限\n"
+        "1       发展特色产业      县农业农村局  县财政局        长期坚持\n"
+        "2       稳定脱贫人口就业  县人社局      县乡村振兴局    2021年底前\n"
+    )
+    assert table_measures(text) == [
+        ("1", "发展特色产业", ["县农业农村局"], ["县财政局"], "长期坚持"),
+        ("2", "稳定脱贫人口就业", ["县人社局"], ["县乡村振兴局"], "2021年底前"),
+    ]
+
+
+def test_two_line_header_is_one_header():
+    text = (
+        "某县任务分工表\n序号\t重点任务\t责任分工\t\t时间节点\n\t\t牵头单位\t配合单位\t\n"
+        "1\t发展特色产业\t县农业农村局\t县财政局\t长期坚持\n2\t稳定就业\t县人社局\t县乡村振兴局\t2021年底前\n"
+    )
+    assert table_measures(text) == [
+        ("1", "发展特色产业", ["县农业农村局"], ["县财政局"], "长期坚持"),
+        ("2", "稳定就业", ["县人社局"], ["县乡村振兴局"], "2021年底前"),
+    ]
+
+
+def test_row_continued_after_a_page_break_joins_the_row_above():
+    text = (
+        "某县任务分工表\n序号\t工作任务\t工作措施\t责任单位\t完成时限\n"
+        "1\t发展特色产业\t做强草畜产业，\t县农业农村局\t长期坚持\n\t\t扩大种植规模。\t\t\n"
+        "2\t稳定就业\t开发岗位。\t县人社局\t2021年底前\n"
+    )
+    doc = parse_text(text, source_name="分工表.txt")
+    assert [m.text for m in doc.measures] == ["做强草畜产业，扩大种植规模。", "开发岗位。"]
+
+
+def test_division_table_gives_units_to_measures_the_text_leaves_without():
+    text = (
+        "某县人民政府办公室关于印发某县乡村振兴实施方案的通知\n一、重点任务\n"
+        "（一）发展特色产业。做强草畜产业。\n（二）稳定脱贫人口就业。开发公益性岗位。\n附件\n任务分工表\n"
+        "序号\t重点任务\t牵头单位\t配合单位\t完成时限\n1\t发展特色产业\t县农业农村局\t县财政局\t长期坚持\n"
+        "2\t稳定脱贫人口就业\t县人社局\t县乡村振兴局\t2021年底前\n"
+    )
+    assert table_measures(text) == [
+        ("一.(一)", "发展特色产业", ["县农业农村局"], ["县财政局"], "长期坚持"),
+        ("一.(二)", "稳定脱贫人口就业", ["县人社局"], ["县乡村振兴局"], "2021年底前"),
+    ]
