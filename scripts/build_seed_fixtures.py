@@ -34,6 +34,7 @@ def drop_garble_flags(item):
 def review_000(d):
     d["title"] = "青海省财政厅贯彻落实《省委省政府关于实现巩固拓展脱贫攻坚成果同乡村振兴有效衔接的实施意见》行动方案"
     d["issuer"], d["region_code"], d["level"] = "青海省财政厅", "630000", "department"
+    d["attachments"] = [d["title"]]  # the same plan, its 附件 line carrying the same garble
     drop_garble_flags(d)
     reviewed(d, "标题中的OCR乱码“ⴱငǃⴱ᭯ᓌ”为“省委省政府”，发文机关“青I n 省财政厅”为“青海省财政厅”")
     for code in ("三.(二)", "三.(三)", "二.(八)"):

@@ -59,6 +59,7 @@ class ParsedDocument:
     issued_on: str | None = None  # ISO date
     issued_year: int | None = None
     implements: list[str] = field(default_factory=list)  # 文号 of the documents it implements
+    attachments: list[str] = field(default_factory=list)  # 附件 titles, as listed
     region_code: str | None = None
     source_name: str = ""
     nodes: list[Node] = field(default_factory=list)

@@ -213,7 +213,7 @@ def measures(text):
 
 
 COUNTY_PLAN = """XX县人民政府办公室关于印发XX县巩固拓展脱贫攻坚成果实施方案的通知
-XX政办发〔2021〕18号
+龙政办发〔2021〕18号
 一、重点任务
 （一）健全防止返贫动态监测机制。对脱贫不稳定户开展定期检查、动态管理。（牵头单位：县乡村振兴局；配合单位：县财政局、各乡镇人民政府）
 （二）发展特色产业。培育龙头企业。由县农业农村局牵头，县商务局、县财政局配合。
@@ -431,3 +431,67 @@ def test_division_table_gives_units_to_measures_the_text_leaves_without():
         ("一.(一)", "发展特色产业", ["县农业农村局"], ["县财政局"], "长期坚持"),
         ("一.(二)", "稳定脱贫人口就业", ["县人社局"], ["县乡村振兴局"], "2021年底前"),
     ]
+
+
+# ------------------------------------------------------------ metadata
+
+
+def metadata_of(head):
+    return parse_text(head + "\n一、做好宣传工作。（责任单位：县委宣传部）\n", source_name="x.txt")
+
+
+@pytest.mark.parametrize(
+    "written", ["龙政办发〔2021〕18号", "龙政办发[2021]18号", "龙政办发(2021)18号", "龙政办发【2021】18号",
+                "龙政办发［2021］18号", "龙政办发（2021）18号"],
+)
+def test_doc_number_in_every_bracket_form(written):
+    doc = metadata_of(f"XX县人民政府办公室文件\n{written}\nXX县人民政府办公室关于印发XX县工作方案的通知")
+    assert doc.doc_number == "龙政办发〔2021〕18号"
+
+
+def test_doc_number_split_over_two_lines():
+    doc = metadata_of("XX县人民政府办公室文件\n龙政办发〔2021〕\n18号\nXX县人民政府办公室关于印发XX县工作方案的通知")
+    assert doc.doc_number == "龙政办发〔2021〕18号"
+
+
+@pytest.mark.parametrize(
+    "head",
+    ["中共龙江县委办公室 龙江县人民政府办公室关于印发龙江县工作方案的通知",
+     "中共龙江县委办公室 龙江县人民政府办公室\n关于印发龙江县工作方案的通知"],
+)
+def test_two_issuers_on_one_line(head):
+    doc = metadata_of(head)
+    assert doc.issuer == "中共龙江县委办公室、龙江县人民政府办公室"
+    assert doc.level == "county"
+
+
+@pytest.mark.parametrize(
+    "written, iso",
+    [("二〇二一年七月十二日", "2021-07-12"), ("二○二一年十二月三十一日", "2021-12-31"), ("2021年7月12日", "2021-07-12")],
+)
+def test_dates_in_chinese_or_arabic_numerals(written, iso):
+    assert metadata_of(f"XX县人民政府关于印发XX县工作方案的通知\n（{written}）").issued_on == iso
+
+
+def test_closing_date_is_the_issue_date_when_the_head_has_none():
+    text = (
+        "XX县人民政府关于印发XX县工作方案的通知\n一、做好宣传工作。到2025年全覆盖。（责任单位：县委宣传部）\n"
+        "XX县人民政府\n二〇二一年七月十二日\n"
+    )
+    assert parse_text(text, source_name="x.txt").issued_on == "2021-07-12"
+
+
+def test_attachments_are_listed_by_title():
+    text = (
+        "XX县人民政府关于印发XX县工作方案的通知\n一、做好宣传工作。（责任单位：县委宣传部）\n"
+        "附件：1.XX县重点任务分工表\n2.《相关名词解释》\n"
+    )
+    assert parse_text(text, source_name="x.txt").attachments == ["XX县重点任务分工表", "相关名词解释"]
+
+
+def test_documents_it_implements_in_any_bracket_form():
+    doc = metadata_of(
+        "XX县人民政府关于印发XX县工作方案的通知\n根据《XX市实施方案》（黑政发[2021]5号）和《XX省实施意见》"
+        "（黑发【2021】13号）精神，制定本方案。"
+    )
+    assert doc.implements == ["黑政发〔2021〕5号", "黑发〔2021〕13号"]
