@@ -131,7 +131,8 @@ def split_outline(lines: list[str]) -> tuple[list[str], list[RawNode], list[Flag
             (stack[-1].children if stack else roots).append(node)
             stack.append(node)
         elif stack and (label := LINE_LABEL_RE.match(line)):
-            stack[-1].labels.append(f"{label.group('label')}：{line[label.end():]}")
+            name = label.group("label") or label.group("boxed")
+            stack[-1].labels.append(f"{name}：{line[label.end():]}")
             stack[-1].lines.append("\u0000")  # the measure's text stops here
         elif stack:
             last = stack[-1]

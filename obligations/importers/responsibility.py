@@ -59,8 +59,12 @@ LABELS = {
 GENERIC_LABELS = ("责任单位", "责任部门", "实施单位", "落实单位")
 _LABEL_ALT = "|".join(sorted(LABELS, key=len, reverse=True))
 LABEL_RE = re.compile(f"(?P<label>{_LABEL_ALT})\\s*[:：]\\s*")
+# "【牵头单位】县农业农村局【配合单位】县财政局": read as "牵头单位：…".
+BOXED_LABEL_RE = re.compile(f"[【\\[［](?P<label>{_LABEL_ALT})[】\\]］]\\s*[:：]?\\s*")
 # A label at the start of a line may be followed by spaces instead of a colon.
-LINE_LABEL_RE = re.compile(f"^\\s*(?P<label>{_LABEL_ALT})\\s*(?:[:：]|\\s+(?=\\S))\\s*")
+LINE_LABEL_RE = re.compile(
+    f"^\\s*(?:[【\\[［](?P<boxed>{_LABEL_ALT})[】\\]］]|(?P<label>{_LABEL_ALT})\\s*(?:[:：]|\\s+(?=\\S)))\\s*"
+)
 
 # Role words ending a segment, longest first (共同牵头 before 牵头).
 ROLE_WORDS = [
@@ -258,6 +262,10 @@ def tokens(content: str) -> list[tuple[str, str]]:
     return [(lab, val) for lab, val in pairs if lab or val.strip(_SEPARATORS)]
 
 
+def unbox_labels(text: str) -> str:
+    return BOXED_LABEL_RE.sub(lambda m: f"{m.group('label')}：", text)
+
+
 def _inside_brackets(text: str, index: int) -> bool:
     depth = 0
     for ch in text[:index]:
@@ -293,7 +301,7 @@ def read_clause(
     a role word; a labelled value keeps names such as "人保财险" that the label vouches for.
     """
     # Not squeezed as a whole: "马金平 谢国玉" are two leaders; unit lists are squeezed.
-    content, ocr_flags = fix_city_finance(fullwidth_parens(content))
+    content, ocr_flags = fix_city_finance(fullwidth_parens(unbox_labels(content)))
     reading = Reading(flags=ocr_flags)
     reading.convention = states_convention(content)
     reading.rule = find_rule_collective(content)
@@ -326,6 +334,7 @@ def read_clause(
             if first_leads and generic:
                 refs = _first_leads(refs)
             reading.units.extend(refs)
+    _explicit_lead_makes_others_support(reading.units)
     _check_roles(reading)
     if reading.empty and not reading.flags and reading.convention is None and not reading.rule:
         return None
@@ -419,7 +428,11 @@ def _segment(segment: str, default_role: str) -> tuple[list[tuple[str, str, str]
         items += [(n, role, word) for n in split_names(head)]
         items += [(n, SUPPORT, "会同") for n in split_names(tail)]
         return items, word
-    names = split_names(body)
+    names = [_ROLE_NOTE_RE.sub("", n) or n for n in split_names(body)]
+    if any(n.endswith("（配合）") for n in names) and not any(n.endswith("（牵头）") for n in names):
+        return [
+            (n.removesuffix("（配合）"), SUPPORT if n.endswith("（配合）") else role, word) for n in names
+        ], word
     marked = [n for n in names if n.endswith("（牵头）")]
     if marked:  # "县发改局（牵头）、县财政局": the marked unit leads, the others support
         for n in names:
@@ -435,6 +448,10 @@ def _segment(segment: str, default_role: str) -> tuple[list[tuple[str, str, str]
 _REGIONAL_RE = re.compile(r"^各.*(人民政府|政府|党委和政府|党委政府|自治区、直辖市）)$|^各地$")
 
 
+# "县财政局（按职责分工负责）": a note on the unit's duty, not part of its name.
+_ROLE_NOTE_RE = re.compile(r"（(按职责分工负责|按职责负责|负责|按职责分工落实)）$")
+
+
 def _first_leads(refs: list[UnitRef]) -> list[UnitRef]:
     """Under "列第一位者为牵头单位": the first unit of an unmarked lead list leads, the rest support."""
     leads = [r for r in refs if r.role == LEAD and not _REGIONAL_RE.match(r.name)]
@@ -445,6 +462,19 @@ def _first_leads(refs: list[UnitRef]) -> list[UnitRef]:
     for ref in leads[1:]:
         ref.role = SUPPORT
     return refs
+
+
+_GENERIC_DUTY = ("负责", "按职责分工负责", "按职责负责", "按职能分工负责", "按职责分工落实")
+
+
+def _explicit_lead_makes_others_support(refs: list[UnitRef]) -> None:
+    """ "国家发展改革委牵头，财政部、自然资源部等按职责分工负责": beside a unit that 牵头,
+    the units that are only 负责 take part (support)."""
+    if not any(r.wording in ("牵头", "牵头负责", "牵头落实", "牵头实施") for r in refs):
+        return
+    for ref in refs:
+        if ref.role == LEAD and ref.wording in _GENERIC_DUTY:
+            ref.role = SUPPORT
 
 
 def _check_roles(reading: Reading) -> None:

@@ -43,6 +43,12 @@ def flags_of(text, **kwargs):
         ("责任单位：各成员单位", ["各成员单位"], []),
         ("责任单位：市直相关单位、各区、县级市", ["市直相关单位", "各区、县级市"], []),
         ("责任单位：各市（州）、县财政局", ["各市（州）、县财政局"], []),
+        ("【牵头单位】县农业农村局【配合单位】县财政局、县商务局", ["县农业农村局"], ["县财政局", "县商务局"]),
+        ("牵头单位：县农业农村局  配合单位：县财政局、县乡村振兴局  完成时限：2021年12月",
+         ["县农业农村局"], ["县财政局", "县乡村振兴局"]),
+        ("责任单位：县发改局、县财政局（配合）", ["县发改局"], ["县财政局"]),
+        ("责任单位：县发改局、县财政局（按职责分工负责）", ["县发改局", "县财政局"], []),
+        ("责任单位：县教体局、县卫健局按职责分工负责", ["县教体局", "县卫健局"], []),
     ],
 )
 def test_labelled_clause_gives_lead_and_support(clause, lead, support):
@@ -106,6 +112,7 @@ def test_verb_phrase_in_a_labelled_list_is_not_a_unit_and_is_flagged():
         ("住房和城乡建设部、人力资源社会保障部等按职责分工负责", ["住房和城乡建设部", "人力资源社会保障部"], []),
         ("各有关单位按职责分工负责", ["各有关单位"], []),
         ("县卫健局负责，县医保局协助", ["县卫健局"], ["县医保局"]),
+        ("国家发展改革委牵头，财政部、自然资源部等按职责分工负责", ["国家发展改革委"], ["财政部", "自然资源部"]),
     ],
 )
 def test_role_words_give_lead_and_support(clause, lead, support):
@@ -280,6 +287,16 @@ def test_units_at_the_end_of_a_heading_go_to_its_measures_without_their_own():
     found, _ = measures(text)
     assert found["一.(一).1"] == (["县农业农村局"], ["县财政局"])
     assert found["一.(一).2"] == (["县工信局"], [])
+
+
+def test_boxed_labels_on_their_own_lines_after_the_measure():
+    text = (
+        "某县关于印发工作方案的通知\n一、重点任务\n1.发展特色产业。做强草畜。\n【牵头单位】县农业农村局\n"
+        "【配合单位】县财政局\n【完成时限】长期坚持\n"
+    )
+    found, doc = measures(text)
+    assert found["一.1"] == (["县农业农村局"], ["县财政局"])
+    assert doc.measures[0].deadline_text == "长期坚持"
 
 
 def test_measure_whose_clause_is_in_its_one_line_title_keeps_a_clean_title():
