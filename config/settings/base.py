@@ -142,6 +142,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Work rules (issue 5).
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_MB", "20")) * 1024 * 1024  # uploaded documents
 DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "7"))  # yellow light window
 TASKS_PER_PAGE = 20
 ESCALATE_AFTER_DAYS = int(os.environ.get("ESCALATE_AFTER_DAYS", "7"))  # red this long → supervisors

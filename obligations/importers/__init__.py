@@ -12,18 +12,24 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from .errors import DocumentError
+from .formats import DEFAULT_MAX_BYTES, read_document
 from .metadata import read_metadata
 from .outline import flatten, read_toc, split_outline
 from .parsed import Flag, Node, ParsedDocument
 from .table import merge_table, read_table, rows_to_measures
-from .text import GARBLE_RE, decode
+from .text import GARBLE_RE
 from .units import read_units
 
 __all__ = ["DocumentError", "ParsedDocument", "parse_document", "parse_text"]
 
 
-def parse_document(data: bytes, *, source_name: str) -> ParsedDocument:
-    return parse_text(decode(data, source=source_name), source_name=source_name)
+def parse_document(
+    data: bytes, *, source_name: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ParsedDocument:
+    """A .txt, .docx or text-layer .pdf (told by its content; formats.read_document)."""
+    return parse_text(
+        read_document(data, source_name=source_name, max_bytes=max_bytes), source_name=source_name
+    )
 
 
 def parse_text(text: str, *, source_name: str) -> ParsedDocument:

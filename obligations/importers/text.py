@@ -63,30 +63,66 @@ def int_to_cn(number: int) -> str:
 
 
 def decode(data: bytes, *, source: str) -> str:
-    """Bytes → text; refuses what is not a text document, naming the file."""
+    """Bytes → text (UTF-8 with or without BOM, UTF-16, GB18030); refuses what is not a text
+    document, naming the file."""
     if not data.strip():
         raise DocumentError(_("%(source)s：文件为空。") % {"source": source})
-    if b"\x00" in data[:4096]:
-        raise DocumentError(
-            _("%(source)s：不是文本文件（含二进制内容），请提供 UTF-8 或 GB18030 编码的文本。")
-            % {"source": source}
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError as exc:
-            position = exc.start
-    else:  # pragma: no branch - the loop either breaks or falls through
-        raise DocumentError(
-            _("%(source)s：无法识别文件编码（第 %(pos)s 字节处无法按 UTF-8 或 GB18030 解码）。")
-            % {"source": source, "pos": position}
-        )
+    text = _utf16(data)
+    if text is None:
+        text = _decode_bytes(data, source=source)
     if len(_CJK_RE.findall(text)) < 20:
         raise DocumentError(
             _("%(source)s：文件中几乎没有中文内容，不像是一份政策文件。") % {"source": source}
         )
     return text
+
+
+def _decode_bytes(data: bytes, *, source: str) -> str:
+    if b"\x00" in data[:4096]:
+        raise DocumentError(
+            _(
+                "%(source)s：不是文本文件（含二进制内容），请提供 UTF-8、UTF-16 或 GB18030 编码的"
+                "文本，或 .docx / 文字版 PDF。"
+            )
+            % {"source": source}
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            position = exc.start
+    raise DocumentError(
+        _("%(source)s：无法识别文件编码（第 %(pos)s 字节处无法按 UTF-8 或 GB18030 解码）。")
+        % {"source": source, "pos": position}
+    )
+
+
+def _utf16(data: bytes) -> str | None:
+    """UTF-16 text (Windows Notepad's "Unicode"), with a BOM or without one; None when the
+    bytes do not read as Chinese or ASCII text in UTF-16 (binary data that has NULs, or
+    merely starts like a BOM)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    elif b"\x00" in data[:4096] and len(data) % 2 == 0:
+        encodings = ("utf-16-le", "utf-16-be")
+    else:
+        return None
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding).lstrip("\ufeff")
+        except UnicodeDecodeError:
+            continue
+        if text and len(_TEXT_CHAR_RE.findall(text)) >= len(text) * 0.95:
+            return text
+    return None
+
+
+# What a Chinese document in UTF-16 consists of: ASCII, general punctuation, radicals, CJK
+# punctuation and ideographs, fullwidth forms.
+_TEXT_CHAR_RE = re.compile(
+    "[\t\r\n\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u2460-\u24ff\u2e80-\u2fdf"
+    "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
+)
 
 
 _MARKUP_RE = re.compile(r"</?p>|<br\s*/?>|\*\*", re.IGNORECASE)

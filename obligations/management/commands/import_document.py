@@ -1,21 +1,24 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from obligations.importers import DocumentError, parse_text, summary
-from obligations.importers.text import decode
+from obligations.importers.formats import read_document
 from obligations.models import Region, Task
 from obligations.services.documents import save_parsed_document
 
 
 class Command(BaseCommand):
-    help = "导入一份政策文件（文本），解析出措施、责任单位、责任人与完成时限"
+    help = "导入一份政策文件（.txt、.docx 或文字版 .pdf），解析出措施、责任单位、责任人与完成时限"
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="文件路径（UTF-8 或 GB18030 文本）")
+        parser.add_argument(
+            "path", help="文件路径：.txt（UTF-8、UTF-16 或 GB18030）、.docx 或文字版 .pdf"
+        )
         parser.add_argument("--dry-run", action="store_true", help="只解析并显示结果，不写入数据库")
         parser.add_argument("--region", help="适用区划代码；不填则按发文机关推断")
         parser.add_argument(
@@ -27,7 +30,11 @@ class Command(BaseCommand):
         if not source.is_file():
             raise CommandError(f"找不到文件：{path}")
         try:
-            text = decode(source.read_bytes(), source=source.name)
+            limit = settings.DOCUMENT_MAX_BYTES
+            with source.open("rb") as stream:  # one byte past the limit is enough to refuse
+                text = read_document(
+                    stream.read(limit + 1), source_name=source.name, max_bytes=limit
+                )
             parsed = parse_text(text, source_name=source.name)
         except DocumentError as exc:
             raise CommandError(str(exc)) from exc
