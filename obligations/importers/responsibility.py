@@ -84,7 +84,7 @@ EXPLICIT_LEAD = ("牵头", "共同牵头", "牵头负责", "牵头落实", "牵�
 UNIT_SUFFIX_RE = re.compile(
     r"(处|处室|局|厅|委|办|室|部|会|社|行|司|公司|单位|部门|中心|分局|支行|所|队|站|组|联|府|政府"
     r"|党委|委员会|县区|乡（镇）|乡镇|街道|社区|院|馆|团|署|机构|银行|协会|小组|学校|大学|集团"
-    r"|县级市|指挥部|管委会|企业|人民政府|办公室|科协|工会|（牵头）)$"
+    r"|县级市|指挥部|管委会|企业|人民政府|办公室|科协|工会|镇|乡|（牵头）)[*＊★☆]?$"
 )
 _COLLECTIVE_RE = re.compile(r"^(各|有关|相关|其他|全[市县区省])")
 _NOT_UNIT_RE = re.compile(r"[要将把对在从按由是的了]|加强|推进|完善|建立|做好|开展|落实|实施|确保")
@@ -433,6 +433,11 @@ def _segment(segment: str, default_role: str) -> tuple[list[tuple[str, str, str]
         return [
             (n.removesuffix("（配合）"), SUPPORT if n.endswith("（配合）") else role, word) for n in names
         ], word
+    starred = [n for n in names if n.endswith(_STARS)]
+    if starred:  # "区建管委*、区农业农村委" (加*号为牵头部门，其余为参与部门)
+        return [
+            (n.rstrip("".join(_STARS)), LEAD if n in starred else SUPPORT, word) for n in names
+        ], word
     marked = [n for n in names if n.endswith("（牵头）")]
     if marked:  # "县发改局（牵头）、县财政局": the marked unit leads, the others support
         for n in names:
@@ -448,6 +453,7 @@ def _segment(segment: str, default_role: str) -> tuple[list[tuple[str, str, str]
 _REGIONAL_RE = re.compile(r"^各.*(人民政府|政府|党委和政府|党委政府|自治区、直辖市）)$|^各地$")
 
 
+_STARS = ("*", "＊", "★", "☆")
 # "县财政局（按职责分工负责）": a note on the unit's duty, not part of its name.
 _ROLE_NOTE_RE = re.compile(r"（(按职责分工负责|按职责负责|负责|按职责分工落实)）$")
 

@@ -12,20 +12,24 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .parsed import Flag, Node
-from .responsibility import read_clause
+from .responsibility import read_clause, states_convention
 from .text import clean_line, squeeze
 from .units import split_names, split_people
 
 COLUMNS = {
     "number": ("序号", "编号"),
-    "matter": ("主要事项", "重点任务", "事项", "任务类别", "重点工作", "类别", "项目"),
+    "matter": ("主要事项", "重点任务", "事项", "任务类别", "重点工作", "类别", "项目", "考核项目",
+               "工作类别", "领域"),
     "content": ("具体内容", "工作内容", "任务名称", "内容", "主要内容", "工作任务", "任务",
-                "具体任务", "重点事项"),
-    "measures": ("主要措施", "具体措施", "工作措施", "措施", "工作举措", "具体举措", "工作要求"),
+                "具体任务", "重点事项", "考核内容", "工作事项", "目标任务"),
+    "measures": ("主要措施", "具体措施", "工作措施", "措施", "工作举措", "具体举措", "工作要求",
+                 "任务要求及举措", "任务要求", "举措", "推进措施", "工作目标及措施"),
     "leaders": ("责任领导", "分管领导", "牵头领导", "分管县领导", "分管市领导", "包抓领导"),
     "lead": ("责任单位", "牵头单位", "主责单位", "牵头部门", "责任部门", "主办单位", "承办单位"),
     "persons": ("责任人", "具体责任人", "联系人"),
-    "support": ("配合单位", "协办单位", "参与单位", "配合部门", "协同单位"),
+    "support": ("配合单位", "协办单位", "参与单位", "配合部门", "协同单位", "参与部门"),
+    # The towns or streets that carry a task out (闵行: 责任街镇): supporting units.
+    "places": ("责任街镇", "责任镇街", "责任乡镇", "责任街道", "实施乡镇", "涉及乡镇", "责任镇（街道）"),
     "deadline": ("完成时限", "完成时间", "时限要求", "时限", "时间节点", "进度安排", "完成期限"),
     "note": ("备注",),
 }
@@ -38,6 +42,7 @@ class TableRow:
     number: int | None
     line_no: int
     cells: dict[str, str]
+    first_leads: bool = False  # the header says "列第一位的为牵头单位"
 
 
 def header_map(cells: list[str]) -> dict[int, str] | None:
@@ -51,14 +56,43 @@ def header_map(cells: list[str]) -> dict[int, str] | None:
 
 
 def _partial_header(cells: list[str]) -> dict[int, str]:
+    """Exact header names first; then a cell that contains one ("完成时间节点", "具体责任人"),
+    its note in brackets set aside ("责任部门(加*号为牵头部门,其余为参与部门)")."""
     mapping: dict[int, str] = {}
-    for index, cell in enumerate(cells):
-        name = re.sub(r"\s", "", clean_line(cell))
-        for field, names in COLUMNS.items():
-            if field not in mapping.values() and any(name == n for n in names):
+    names = [_header_name(cell)[0] for cell in cells]
+    for index, name in enumerate(names):
+        for field, known in COLUMNS.items():
+            if field not in mapping.values() and name in known:
                 mapping[index] = field
                 break
+    for index, name in enumerate(names):
+        if index in mapping or not name or len(name) > 12:
+            continue
+        candidates = [
+            (len(n), field)
+            for field, known in COLUMNS.items()
+            if field not in mapping.values()
+            for n in known
+            if len(n) >= 2 and n in name
+        ]
+        if candidates:
+            mapping[index] = max(candidates)[1]
     return mapping
+
+
+def _header_name(cell: str) -> tuple[str, str]:
+    """(name, note): "责任部门(加*号为牵头部门)" → ("责任部门", "加*号为牵头部门")."""
+    text = re.sub(r"\s", "", clean_line(cell))
+    notes = re.findall(r"[（(]([^（）()]*)[）)]", text)
+    return re.sub(r"[（(][^（）()]*[）)]", "", text), "；".join(notes)
+
+
+def header_conventions(cells: list[str], mapping: dict[int, str]) -> bool:
+    """Whether the lead column's note says the first-listed unit leads."""
+    for index, field in mapping.items():
+        if field == "lead" and index < len(cells) and states_convention(_header_name(cells[index])[1]):
+            return True
+    return False
 
 
 def split_cells(line: str, *, spaced: bool = False) -> list[str] | None:
@@ -87,6 +121,7 @@ def read_table(lines: list[str]) -> tuple[list[TableRow], set[int]]:
     spaced_width = 0  # cells per row of a space-aligned table being read
     pending: tuple[int, list[str]] | None = None  # the first line of a two-line header
     carried: dict[str, str] = {}
+    first_leads = False
     for line_no, line in enumerate(lines, start=1):
         if _PIPE_RULE_RE.match(line) and line.count("|") >= 2:
             used.add(line_no)  # "|---|---|"
@@ -111,6 +146,9 @@ def read_table(lines: list[str]) -> tuple[list[TableRow], set[int]]:
                 used.add(pending[0])
         if header:
             mapping, pending, carried = header, None, {}
+            first_leads = header_conventions(cells, header) or (
+                pending is not None and header_conventions(pending[1], header)
+            )
             spaced_width = len(cells) if split_cells(line) is None else 0
             used.add(line_no)
             continue
@@ -142,7 +180,9 @@ def read_table(lines: list[str]) -> tuple[list[TableRow], set[int]]:
             elif field in carried and field in mapping.values():
                 values[field] = carried[field]
         number = values.get("number", "")
-        rows.append(TableRow(int(number) if number.isdigit() else None, line_no, values))
+        rows.append(
+            TableRow(int(number) if number.isdigit() else None, line_no, values, first_leads)
+        )
     return rows, used
 
 
@@ -221,7 +261,7 @@ def _merge_row(row: TableRow, measure: Node, label: str, issued_on: str | None) 
     ]
     if not measure.lead_units and not measure.supporting_units:
         # The 分工表 is the only place that names the units: take them from it.
-        measure.units.extend(row_units(cells, measure.flags))
+        measure.units.extend(row_units(cells, measure.flags, first_leads=row.first_leads))
     for column, in_table, in_text in checks:
         if not in_table or in_table == in_text or sorted(in_table) == sorted(in_text):
             continue
@@ -314,19 +354,20 @@ def rows_to_measures(rows: list[TableRow]) -> list[Node]:
         )
         node.leaders = split_people(cells.get("leaders", ""))
         node.persons = split_people(cells.get("persons", ""))
-        node.units = row_units(cells, node.flags)
+        node.units = row_units(cells, node.flags, first_leads=row.first_leads)
         nodes.append(node)
     return nodes
 
 
-def row_units(cells: dict[str, str], flags: list[Flag]) -> list:
-    """A row's 牵头单位 and 配合单位 cells read by the grammar ("县发改局（牵头）、县财政局")."""
+def row_units(cells: dict[str, str], flags: list[Flag], *, first_leads: bool = False) -> list:
+    """A row's 牵头单位, 配合单位 and 责任街镇 cells read by the grammar ("县发改局（牵头）、
+    县财政局", "区建管委*、区农业农村委")."""
     clause = "；".join(
         f"{label}：{cells[field]}"
-        for field, label in (("lead", "责任单位"), ("support", "配合单位"))
+        for field, label in (("lead", "责任单位"), ("support", "配合单位"), ("places", "配合单位"))
         if cells.get(field)
     )
-    reading = read_clause(clause, strict=False) if clause else None
+    reading = read_clause(clause, strict=False, first_leads=first_leads) if clause else None
     if reading is None:
         return []
     flags.extend(reading.flags)

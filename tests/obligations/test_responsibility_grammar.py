@@ -512,3 +512,25 @@ def test_documents_it_implements_in_any_bracket_form():
         "（黑发【2021】13号）精神，制定本方案。"
     )
     assert doc.implements == ["黑政发〔2021〕5号", "黑发〔2021〕13号"]
+
+
+def test_header_notes_and_starred_lead_units_and_the_towns_column():
+    text = (
+        "类别\t序号\t任务名称\t任务要求及举措\t责任部门(加*号为牵头部门,其余为参与部门)\t责任街镇\t完成时间节点\n"
+        "(一)推进示范村建设\t1\t建设示范村\t完成年度示范村建设。\t区农业农村委*\t浦江镇\t10月底\n"
+        "\t2\t加强农房建设管理\t落实农房建设监管。\t区建管委*、区农业农村委、区规划资源局\t浦江镇、马桥镇\t\n"
+    )
+    assert table_measures(text) == [
+        ("1", "建设示范村", ["区农业农村委"], ["浦江镇"], "10月底"),
+        ("2", "加强农房建设管理", ["区建管委"], ["区农业农村委", "区规划资源局", "浦江镇", "马桥镇"], ""),
+    ]
+
+
+def test_header_note_stating_the_first_listed_convention_applies_to_the_lead_column():
+    text = (
+        "某市重点任务分工表\n序号\t重点任务\t责任单位（排在第一位的为牵头单位）\t完成时限\n"
+        "1\t推进农村公路建设\t市交通局、市财政局、市自然资源局\t2022年底前\n"
+    )
+    assert table_measures(text) == [
+        ("1", "推进农村公路建设", ["市交通局"], ["市财政局", "市自然资源局"], "2022年底前"),
+    ]
