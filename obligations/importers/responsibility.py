@@ -590,8 +590,8 @@ def _all_segments_have_roles(sentence: str) -> bool:
     segments = [s for s in split_top(sentence, "，,") if s.strip(_SEPARATORS)]
     if sentence.lstrip().startswith(("由", "均由", "分别由")):
         segments = segments[1:]
-    return all(_segment(s.strip(_SEPARATORS), "running") and _segment(s.strip(_SEPARATORS), "running")[1]
-               for s in segments)
+    parsed = [_segment(s.strip(_SEPARATORS), "running") for s in segments]
+    return all(p is not None and p[1] for p in parsed)
 
 
 def prose_duties(text: str) -> list[str]:

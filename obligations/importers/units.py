@@ -80,7 +80,7 @@ def read_units(document: ParsedDocument, preamble: list[str]) -> None:
     heading_units: dict[str, tuple[str, list[UnitRef]]] = {}
     parents = {n.code: n.parent_code for n in document.nodes}
     for node in document.nodes:
-        convention = states_convention(f"{node.title}{node.text}{''.join(node._labels)}")
+        convention = states_convention(f"{node.title}{node.text}{''.join(getattr(node, '_labels', []))}")
         if convention is not None:
             first_leads = convention
         reading_rule = _read_node(node, first_leads=first_leads)
