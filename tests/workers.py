@@ -33,3 +33,12 @@ def celery_worker(**env):
             process.kill()
             output, _ = process.communicate()
         print(output.decode(errors="replace"))
+
+
+def worker_database_url() -> str:
+    """The URL of the database this test runs on, for a worker process to use it too."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    return (f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:"
+            f"{settings['PORT']}/{settings['NAME']}")

@@ -2,7 +2,7 @@
 the schedule (transition period, deadlines, milestones, rules, indicator targets)."""
 
 from .api import ApiClient  # noqa: F401, E402
-from .imports import ListImport  # noqa: F401
+from .imports import DocumentUpload, ListImport  # noqa: F401
 from .register import (  # noqa: F401
     CollectiveUnit,
     DataFlag,

@@ -37,3 +37,57 @@ class ListImport(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class DocumentUpload(models.Model):
+    """A policy document uploaded in the browser or over the API (.txt, .docx, text .pdf):
+    parsed by a Celery task, previewed, then published into the register. Nothing reaches
+    the register before publishing. The original file is kept through Django's storage."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        PARSING = "parsing", _("正在解析")
+        PARSED = "parsed", _("待发布")
+        FAILED = "failed", _("无法解析")
+        PUBLISHED = "published", _("已发布")
+
+    file = models.FileField(_("原文件"), upload_to="documents/%Y/%m/")
+    file_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    region = models.ForeignKey(
+        "obligations.Region", verbose_name=_("适用区划"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("不填则按文件内容识别"),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
+                              default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+    text = models.TextField(_("读出的文字"), blank=True)
+    parsed = models.JSONField(_("解析结果"), default=dict, blank=True)
+    document = models.ForeignKey(
+        "obligations.PolicyDocument", verbose_name=_("发布后的文件"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="uploads",
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("文件上传")
+        verbose_name_plural = _("文件上传")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="upload_progress_max_100"),
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(document__isnull=False),
+                name="published_upload_has_document"),
+        ]
+
+    def __str__(self):
+        return self.file_name

@@ -245,3 +245,19 @@ def list_imports_visible_to(user):
     if not can_import_lists(user):
         return ListImport.objects.none()
     return ListImport.objects.all()
+
+
+def can_upload_documents(user) -> bool:
+    """Publishing a document creates obligations and tasks for every unit it names, across
+    a county or a province: administrators only. (A county's officials would only ever need
+    their own county's documents, but one wrong upload creates work for units they don't
+    manage; the county's 农办 sends its documents to the administrator instead.)"""
+    return user.is_authenticated and is_admin(user)
+
+
+def document_uploads_visible_to(user):
+    from obligations.models import DocumentUpload
+
+    if not can_upload_documents(user):
+        return DocumentUpload.objects.none()
+    return DocumentUpload.objects.all()

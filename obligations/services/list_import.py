@@ -41,6 +41,7 @@ from obligations.models import (
 )
 from obligations.selectors.exports import _sheet_title, responsibility_rows
 from obligations.selectors.in_force import current_period
+from obligations.selectors.units import UnitLookup
 from obligations.services import audit
 from obligations.services.changes import register_changed_on_commit
 from obligations.services.documents import _person, expand_tasks
@@ -285,18 +286,14 @@ def _check_removed_units(planned, given, current, reported, sheet, problems):
                     % {"unit": unit_name}))
 
 
-class _Lookup(UnitResolver):
-    """The resolver's lookups without its side effect of creating what it cannot find."""
+class _Lookup(UnitLookup):
+    """The resolver's lookups (obligations.selectors.units), without creating anything."""
 
     def __init__(self, document, region):
-        stand_in = document or PolicyDocument(region=region)
-        super().__init__(document=stand_in)
+        super().__init__(region=document.region if document else region)
 
     def known(self, name: str) -> bool:
-        for region in self.regions:
-            if (region.id, name) in self.collectives:
-                return True
-        return self._find_unit(name) is not None
+        return self.find(name) is not None
 
 
 @transaction.atomic

@@ -7,8 +7,8 @@ import re
 
 from django.utils.translation import gettext as _
 
-from obligations.importers.parsed import ParsedDocument
-from obligations.models import CollectiveUnit, PolicyDocument, Region, Unit, UnitAlias
+from obligations.models import CollectiveUnit, PolicyDocument, Unit
+from obligations.selectors.units import UnitLookup, infer_region  # noqa: F401 (re-exported)
 
 # Names that stand for a set of units, and how they expand when a document
 # uses one the register does not know yet (DESIGN.md §2 "collective unit").
@@ -36,59 +36,20 @@ _GROUP_RE = re.compile(r"^(?P<group>.+?(领导小组|委员会|指挥部))(各)?
 _COLLECTIVE_HINT_RE = re.compile(r"^各|成员单位$|相关单位$|有关单位$|帮扶单位$")
 
 
-def infer_region(parsed: ParsedDocument) -> Region | None:
-    """The most specific region whose name the issuer (or else the title) contains."""
-    for text in (parsed.issuer, parsed.title):
-        matches = [
-            r
-            for r in Region.objects.only("id", "name", "level", "path", "code")
-            if r.name and r.name in (text or "")
-        ]
-        if matches:
-            return max(matches, key=lambda r: (r.path.count("/"), len(r.name)))
-    return None
-
-
-def _variants(name: str) -> list[str]:
-    """县扶贫办 → 扶贫办; 社会保障处 stays; full-width parens everywhere."""
-    variants = [name]
-    stripped = re.sub(r"^(省|市|州|县|区)(?!委|直|政府)", "", name)
-    if stripped != name:
-        variants.append(stripped)
-    return variants
-
-
-class UnitResolver:
-    """Resolves names for one document, within its region and the regions above it."""
+class UnitResolver(UnitLookup):
+    """Resolves names for one document, within its region and the regions above it, and
+    creates (flagged for review) the units and collective units it names for the first time."""
 
     def __init__(self, *, document: PolicyDocument):
         self.document = document
-        self.region = document.region
         self.created: dict[str, str] = {}  # name → problem message
         self.unresolved: set[str] = set()
-        if self.region is None:
-            return
-        ancestors = [p for p in self.region.path.split("/") if p]
-        scope = list(Region.objects.filter(code__in=ancestors))
-        depth = {r.id: r.path.count("/") for r in scope}
-        order = sorted(scope, key=lambda r: -depth[r.id])  # nearest region first
-        self.regions = order
-        self.units: dict[tuple[int, str], Unit] = {}
-        for unit in Unit.objects.filter(region__in=scope):
-            self.units[(unit.region_id, unit.name)] = unit
-        for alias in UnitAlias.objects.filter(unit__region__in=scope).select_related("unit"):
-            self.units.setdefault((alias.unit.region_id, alias.name), alias.unit)
-        self.collectives = {
-            (c.region_id, c.name): c for c in CollectiveUnit.objects.filter(region__in=scope)
-        }
+        super().__init__(region=document.region)
 
     def resolve(self, name: str):
-        for region in self.regions:
-            if (region.id, name) in self.collectives:
-                return self.collectives[(region.id, name)]
-            for variant in _variants(name):
-                if (region.id, variant) in self.units:
-                    return self.units[(region.id, variant)]
+        found = self.find(name)
+        if found is not None:
+            return found
         if _COLLECTIVE_HINT_RE.search(name):
             return self._new_collective(name)
         return self._new_unit(name)
@@ -105,7 +66,7 @@ class UnitResolver:
         else:
             group = _GROUP_RE.match(name)
             if group:
-                found = self._find_unit(group.group("group"))
+                found = self.find_unit(group.group("group"))
                 if found is not None and found.kind == Unit.Kind.GROUP:
                     fields = {"mode": CollectiveUnit.Mode.GROUP, "group": found}
         collective = CollectiveUnit.objects.create(name=name, region=self.region, **fields)
@@ -115,13 +76,6 @@ class UnitResolver:
                 "name": name
             }
         return collective
-
-    def _find_unit(self, name: str) -> Unit | None:
-        for region in self.regions:
-            for variant in _variants(name):
-                if (region.id, variant) in self.units:
-                    return self.units[(region.id, variant)]
-        return None
 
     def _new_unit(self, name: str) -> Unit:
         unit = Unit.objects.create(

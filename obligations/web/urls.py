@@ -1,6 +1,6 @@
 from django.urls import path
 
-from obligations.web import import_views, views
+from obligations.web import import_views, intake_views, views
 
 app_name = "obligations"
 
@@ -15,6 +15,14 @@ urlpatterns = [
     path("reports/<int:pk>/return/", views.return_, name="return"),
     path("notifications/", views.notifications, name="notifications"),
     path("evidence/<int:pk>/", views.evidence, name="evidence"),
+    path("register/documents/", intake_views.upload, name="document_uploads"),
+    path("register/documents/<int:pk>/", intake_views.detail, name="document_upload"),
+    path("register/documents/<int:pk>/progress/", intake_views.progress,
+         name="document_upload_progress"),
+    path("register/documents/<int:pk>/publish/", intake_views.publish,
+         name="document_upload_publish"),
+    path("register/documents/<int:pk>/file/", intake_views.original,
+         name="document_upload_file"),
     path("register/import/", import_views.upload, name="list_import"),
     path("register/import/<int:pk>/", import_views.preview, name="list_import_preview"),
     path("register/import/<int:pk>/confirm/", import_views.confirm, name="list_import_confirm"),

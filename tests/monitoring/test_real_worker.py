@@ -4,22 +4,18 @@ import datetime
 import time
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from monitoring import tasks
 from monitoring.models import JobRun, ProgressSummary
 from obligations.models import Milestone
-from tests.workers import celery_worker
+from tests.workers import celery_worker, worker_database_url
 
 
 @pytest.fixture
 def worker(transactional_db):
     """A worker process whose database is this test's database."""
-    settings = connection.settings_dict
-    url = (f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:"
-           f"{settings['PORT']}/{settings['NAME']}")
-    with celery_worker(DATABASE_URL=url) as queue:
+    with celery_worker(DATABASE_URL=worker_database_url()) as queue:
         yield queue
 
 

@@ -1,0 +1,92 @@
+"""The preview of an uploaded document before it is published (issue 13): every measure with
+its units marked as the register knows them, its people, its deadline as written and as read,
+its targets and its data problems. Read-only: nothing here creates a unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from obligations.deadlines import describe_deadline, parse_deadline
+from obligations.importers import ParsedDocument
+from obligations.models import CollectiveUnit, DocumentUpload, Region
+from obligations.selectors.in_force import current_period
+from obligations.selectors.units import UnitLookup, infer_region
+from obligations.targets import parse_targets
+
+KNOWN, COLLECTIVE, NEW = "known", "collective", "new"
+
+
+@dataclass
+class PreviewUnit:
+    name: str
+    role: str  # lead | support
+    status: str  # known | collective | new
+    from_rule: bool = False
+
+
+@dataclass
+class PreviewMeasure:
+    code: str
+    title: str
+    text: str
+    units: list[PreviewUnit]
+    leaders: list[str]
+    persons: list[str]
+    deadline_text: str
+    deadline: str
+    targets: list[dict]
+    flags: list[str]
+
+    @property
+    def lead(self) -> list[PreviewUnit]:
+        return [u for u in self.units if u.role == "lead"]
+
+    @property
+    def support(self) -> list[PreviewUnit]:
+        return [u for u in self.units if u.role == "support"]
+
+
+@dataclass
+class Preview:
+    document: ParsedDocument
+    region: Region | None
+    measures: list[PreviewMeasure]
+    flags: list[str]
+    counts: dict = field(default_factory=dict)
+
+
+def preview_of(upload: DocumentUpload) -> Preview | None:
+    """The parsed document of a parsed (or published) upload, as the preview page shows it."""
+    if not upload.parsed:
+        return None
+    parsed = ParsedDocument.from_dict(upload.parsed)
+    region = upload.region
+    if region is None and parsed.region_code:
+        region = Region.objects.filter(code=parsed.region_code).first()
+    if region is None:
+        region = infer_region(parsed)
+    lookup = UnitLookup(region=region)
+    period = current_period()
+    measures = []
+    for node in parsed.measures:
+        units = []
+        for ref in node.units:
+            found = lookup.find(ref.name)
+            status = (NEW if found is None
+                      else COLLECTIVE if isinstance(found, CollectiveUnit) else KNOWN)
+            units.append(PreviewUnit(ref.name, ref.role, status, ref.from_rule))
+        spec = parse_deadline(node.deadline_text, period=period) if node.deadline_text else \
+            parse_deadline(node.text, period=period, from_text=True)
+        measures.append(PreviewMeasure(
+            code=node.code, title=node.title, text=node.text, units=units,
+            leaders=node.leaders, persons=node.persons, deadline_text=node.deadline_text,
+            deadline=describe_deadline(spec), targets=parse_targets(node.text),
+            flags=[f.message for f in node.flags]))
+    counts = {
+        "measures": len(measures),
+        "no_lead": sum(1 for m in measures if not m.lead),
+        "new_units": len({u.name for m in measures for u in m.units if u.status == NEW}),
+        "flags": len(parsed.flags) + sum(len(m.flags) for m in measures),
+    }
+    return Preview(document=parsed, region=region, measures=measures,
+                   flags=[f.message for f in parsed.flags], counts=counts)

@@ -1,0 +1,113 @@
+"""Document intake (issue 13): upload → parse (a Celery task) → preview → publish.
+
+Nothing reaches the register before `publish_upload`: the parse writes only the upload row
+(its text, the parsed document as JSON, progress and errors). Publishing is one service
+call: `save_parsed_document` writes the obligations, units, tasks and milestones and its
+audit row ("document imported", with the publisher as actor) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from obligations.importers import DocumentError, ParsedDocument, parse_text
+from obligations.importers.formats import read_document
+from obligations.models import DocumentUpload, PolicyDocument, Region
+from obligations.services.documents import save_parsed_document
+
+
+def max_document_bytes() -> int:
+    return int(getattr(settings, "DOCUMENT_MAX_MB", 20)) * 1024 * 1024
+
+
+@transaction.atomic
+def upload_document(*, upload_file, region: Region | None, actor) -> DocumentUpload:
+    """Stores the file (nothing parsed yet); the caller queues `parse_upload` on commit.
+    Refuses an empty or oversized file with a Chinese message, writing nothing."""
+    name = (getattr(upload_file, "name", "") or "").rsplit("/", 1)[-1][:200]
+    size = getattr(upload_file, "size", None) or 0
+    if not name:
+        raise ValidationError({"file": _("请选择要上传的文件。")})
+    if size == 0:
+        raise ValidationError({"file": _("“%(name)s”是空文件。") % {"name": name}})
+    if size > max_document_bytes():
+        raise ValidationError({"file": _("“%(name)s”超过 %(mb)s MB，请压缩或拆分后再上传。")
+                                       % {"name": name, "mb": max_document_bytes() // 2**20}})
+    digest = hashlib.sha256()
+    for chunk in upload_file.chunks():
+        digest.update(chunk)
+    upload_file.seek(0)
+    upload = DocumentUpload(file_name=name, size=size, sha256=digest.hexdigest(),
+                            region=region, uploaded_by=actor)
+    upload.file.save(name, upload_file, save=False)
+    upload.save()
+    return upload
+
+
+def _set(upload: DocumentUpload, **fields) -> None:
+    DocumentUpload.objects.filter(pk=upload.pk).update(**fields)
+    for key, value in fields.items():
+        setattr(upload, key, value)
+
+
+def parse_upload(*, upload_id: int) -> DocumentUpload:
+    """Reads and parses the stored file; records the result or the reason it can't be read.
+    Idempotent: a parsed, failed or published upload is left as it is."""
+    upload = DocumentUpload.objects.get(pk=upload_id)
+    if upload.status not in (DocumentUpload.Status.QUEUED, DocumentUpload.Status.PARSING):
+        return upload
+    _set(upload, status=DocumentUpload.Status.PARSING, progress=10)
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        text = read_document(data, source_name=upload.file_name,
+                             max_bytes=max_document_bytes())
+        _set(upload, progress=50, text=text)
+        parsed = parse_text(text, source_name=upload.file_name)
+    except DocumentError as error:
+        _set(upload, status=DocumentUpload.Status.FAILED, progress=100, error=str(error))
+        return upload
+    _set(upload, status=DocumentUpload.Status.PARSED, progress=100, parsed=parsed.to_dict(),
+         error="")
+    return upload
+
+
+def fail_upload(*, upload_id: int, message: str) -> None:
+    """The parse ran over its time limit (or died): the person sees why."""
+    DocumentUpload.objects.filter(pk=upload_id).exclude(
+        status=DocumentUpload.Status.PUBLISHED).update(
+        status=DocumentUpload.Status.FAILED, progress=100, error=message)
+
+
+def same_content_document(upload: DocumentUpload) -> PolicyDocument | None:
+    """A document already in the register with this upload's text (same file uploaded twice,
+    with or without a 文号)."""
+    if not upload.text.strip():
+        return None
+    return PolicyDocument.objects.filter(source_text=upload.text).first()
+
+
+@transaction.atomic
+def publish_upload(*, upload: DocumentUpload, actor) -> PolicyDocument:
+    """Writes the previewed document into the register (tasks and milestones included)."""
+    locked = DocumentUpload.objects.select_for_update(of=("self",)).get(pk=upload.pk)
+    if locked.status == DocumentUpload.Status.PUBLISHED:
+        raise ValidationError(_("这份文件已经发布，未重复写入。"))
+    if locked.status != DocumentUpload.Status.PARSED:
+        raise ValidationError(_("文件尚未解析完成，不能发布。"))
+    existing = same_content_document(locked)
+    if existing is not None:
+        raise ValidationError(_("内容相同的文件已在责任清单中：%(title)s，未重复写入。")
+                              % {"title": existing.title})
+    parsed = ParsedDocument.from_dict(locked.parsed)
+    document = save_parsed_document(parsed=parsed, source_text=locked.text,
+                                    region=locked.region, actor=actor)
+    _set(locked, status=DocumentUpload.Status.PUBLISHED, document=document,
+         published_at=timezone.now())
+    return document

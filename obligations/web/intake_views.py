@@ -1,0 +1,113 @@
+"""Document intake in the browser (administrators): upload → parse with progress → preview →
+publish. Thin: the services in obligations.services.intake do the work."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from obligations import tasks
+from obligations.models import DocumentUpload, Region
+from obligations.selectors import scope
+from obligations.selectors.intake import preview_of
+from obligations.services import intake
+
+WORKING = (DocumentUpload.Status.QUEUED, DocumentUpload.Status.PARSING)
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("政策文件"), help_text=gettext_lazy(
+        "支持 .docx、文字版 .pdf、.txt（UTF-8、GB18030 或带 BOM 的 UTF-16）"),
+        error_messages={"required": gettext_lazy("请选择要上传的文件。")})
+    region = forms.ModelChoiceField(
+        label=gettext_lazy("适用区划"), queryset=Region.objects.none(), required=False,
+        empty_label=gettext_lazy("按文件内容识别"),
+        help_text=gettext_lazy("文件中“县民政局”等简称按这个区划的单位库识别"))
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions.order_by("path")
+
+
+def _require_uploader(request):
+    if not scope.can_upload_documents(request.user):
+        raise PermissionDenied(_("只有管理员可以导入政策文件。"))
+
+
+def _get(request, pk) -> DocumentUpload:
+    try:
+        return scope.document_uploads_visible_to(request.user).select_related(
+            "region", "uploaded_by", "document").get(pk=pk)
+    except DocumentUpload.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@login_required
+def upload(request):
+    _require_uploader(request)
+    form = DocumentUploadForm(request.POST or None, request.FILES or None,
+                              regions=scope.regions_visible_to(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = intake.upload_document(upload_file=form.cleaned_data["file"],
+                                          region=form.cleaned_data["region"],
+                                          actor=request.user)
+        except ValidationError as error:
+            for message in error.message_dict.get("file", error.messages):
+                form.add_error("file", message)
+        else:
+            transaction.on_commit(lambda: tasks.parse_upload.delay(item.pk))
+            return redirect("obligations:document_upload", item.pk)
+    recent = scope.document_uploads_visible_to(request.user).select_related(
+        "uploaded_by", "document").defer("text", "parsed")[:20]
+    return render(request, "obligations/document_upload.html", {"form": form, "recent": recent})
+
+
+@login_required
+def detail(request, pk):
+    _require_uploader(request)
+    item = _get(request, pk)
+    return render(request, "obligations/document_upload_detail.html", {
+        "upload": item, "working": item.status in WORKING, "preview": preview_of(item)})
+
+
+@login_required
+def progress(request, pk):
+    """The progress bar, polled by the page while the parse runs; reloads the page after."""
+    _require_uploader(request)
+    item = _get(request, pk)
+    if item.status not in WORKING:
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "obligations/_upload_progress.html", {"upload": item})
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    _require_uploader(request)
+    item = _get(request, pk)
+    try:
+        document = intake.publish_upload(upload=item, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已发布《%(title)s》：%(n)s 项措施，任务和节点已生成。") % {
+            "title": document.title, "n": document.obligations.filter(kind="measure").count()})
+    return redirect("obligations:document_upload", item.pk)
+
+
+@login_required
+def original(request, pk):
+    _require_uploader(request)
+    item = _get(request, pk)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file_name)

@@ -1,0 +1,163 @@
+"""Document intake in the browser: upload → parse (a Celery task) → preview → publish.
+Nothing reaches the register before publishing; bad files get a Chinese message."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from obligations import tasks
+from obligations.models import (
+    AuditEntry,
+    DocumentUpload,
+    Membership,
+    Obligation,
+    PolicyDocument,
+    Region,
+    Task,
+    Unit,
+)
+from obligations.services import intake
+from tests.workers import celery_worker, worker_database_url
+
+TEXT = """测试县人民政府办公室关于印发《测试县巩固拓展脱贫攻坚成果重点任务分工方案》的通知
+测政办发〔2022〕5号
+各乡镇人民政府，县直各部门：
+现将《测试县巩固拓展脱贫攻坚成果重点任务分工方案》印发给你们，请认真贯彻落实。
+测试县人民政府办公室
+2022年3月1日
+一、产业发展
+（一）发展特色产业。培育壮大牛羊、马铃薯等特色产业。（牵头单位：县农业农村局；配合单位：县财政局、县统计局；完成时限：2022年12月31日）
+（二）稳定就业帮扶。开发公益性岗位，稳定脱贫人口务工规模。（牵头单位：县人社局；配合单位：县财政局；完成时限：长期坚持）
+"""
+
+
+@pytest.fixture
+def place(db):
+    county = Region.objects.create(code="990101", name="测试县", level="county")
+    Unit.objects.create(name="测试县农业农村局", region=county)
+    Unit.objects.create(name="测试县财政局", region=county)
+    Unit.objects.create(name="测试县人社局", region=county)
+    admin = get_user_model().objects.create_superuser("boss", password="x")
+    return county, admin
+
+
+def _upload(client, name="分工方案.txt", content=None, region=None):
+    content = TEXT.encode() if content is None else content
+    return client.post(reverse("obligations:document_uploads"), {
+        "file": SimpleUploadedFile(name, content), "region": region.pk if region else ""})
+
+
+def test_upload_parse_preview_publish(client, place, django_capture_on_commit_callbacks):
+    county, admin = place
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks() as queued:
+        response = _upload(client, region=county)
+    upload = DocumentUpload.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{upload.pk}/")
+    assert len(queued) == 1  # the parse is queued once the upload is committed
+    page = client.get(reverse("obligations:document_upload", args=[upload.pk])).content.decode()
+    assert "排队中" in page and "every 1s" in page  # the progress bar polls
+    tasks.parse_upload(upload.pk)  # what the worker runs
+    upload.refresh_from_db()
+    assert upload.status == "parsed" and upload.progress == 100
+    progress = client.get(reverse("obligations:document_upload_progress", args=[upload.pk]))
+    assert progress.status_code == 204 and progress["HX-Refresh"] == "true"
+    assert not PolicyDocument.objects.exists()  # nothing reaches the register before 发布
+    page = client.get(reverse("obligations:document_upload", args=[upload.pk])).content.decode()
+    assert "测政办发〔2022〕5号" in page and "发展特色产业" in page
+    assert page.count('data-unit-status="known"') == 4  # 县农业农村局, 县财政局×2, 县人社局
+    assert page.count('data-unit-status="new"') == 1 and "县统计局" in page
+    assert "2022年12月31日" in page
+
+    response = client.post(reverse("obligations:document_upload_publish", args=[upload.pk]))
+    assert response.status_code == 302
+    document = PolicyDocument.objects.get()
+    assert document.doc_number == "测政办发〔2022〕5号"
+    assert Obligation.objects.filter(document=document, kind="measure").count() == 2
+    leads = set(Task.objects.filter(obligation__document=document, role="lead")
+                .values_list("unit__name", flat=True))
+    assert leads == {"测试县农业农村局", "测试县人社局"}
+    assert Unit.objects.get(name="县统计局").needs_review  # new, flagged for review
+    entry = AuditEntry.objects.get(action="document_import")
+    assert entry.actor == admin and entry.subject == f"document:{document.pk}"
+    upload.refresh_from_db()
+    assert upload.status == "published" and upload.document == document
+    again = client.post(reverse("obligations:document_upload_publish", args=[upload.pk]),
+                        follow=True).content.decode()
+    assert "已经发布，未重复写入" in again
+    assert PolicyDocument.objects.count() == 1
+    original = client.get(reverse("obligations:document_upload_file", args=[upload.pk]))
+    assert b"".join(original.streaming_content) == TEXT.encode()
+
+
+def test_the_same_text_uploaded_again_is_not_published_twice(client, place):
+    county, admin = place
+    client.force_login(admin)
+    no_number = TEXT.replace("测政办发〔2022〕5号\n", "")
+    for _ in range(2):
+        _upload(client, content=no_number.encode(), region=county)
+    first, second = DocumentUpload.objects.order_by("id")
+    for item in (first, second):
+        tasks.parse_upload(item.pk)
+    client.post(reverse("obligations:document_upload_publish", args=[first.pk]))
+    page = client.post(reverse("obligations:document_upload_publish", args=[second.pk]),
+                       follow=True).content.decode()
+    assert "内容相同的文件已在责任清单中" in page
+    assert PolicyDocument.objects.count() == 1
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("空文件.txt", b"", "是空文件"),
+    ("旧格式.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "另存为"),
+    ("假的.docx", b"not a word file at all", ""),
+])
+def test_bad_files_are_explained_and_nothing_is_written(client, place, name, content, message):
+    county, admin = place
+    client.force_login(admin)
+    response = _upload(client, name=name, content=content, region=county)
+    if response.status_code == 200:  # refused at upload
+        page = response.content.decode()
+        assert message in page and "上传未成功" in page
+        assert not DocumentUpload.objects.exists()
+    else:
+        upload = DocumentUpload.objects.get()
+        tasks.parse_upload(upload.pk)
+        upload.refresh_from_db()
+        assert upload.status == "failed" and message in upload.error and upload.error
+        page = client.get(reverse("obligations:document_upload", args=[upload.pk]))
+        assert upload.error in page.content.decode()
+        assert "发布到责任清单" not in page.content.decode()
+    assert not PolicyDocument.objects.exists()
+
+
+def test_only_administrators_import_documents(client, place):
+    county, admin = place
+    client.force_login(admin)
+    _upload(client, region=county)
+    upload = DocumentUpload.objects.get()
+    for role in ("official", "supervisor", "leader"):
+        user = get_user_model().objects.create_user(f"county_{role}")
+        unit = Unit.objects.first() if role == "official" else None
+        Membership.objects.create(user=user, role=role, unit=unit,
+                                  region=None if role == "official" else county)
+        client.force_login(user)
+        assert client.get(reverse("obligations:document_uploads")).status_code == 403
+        for name in ("document_upload", "document_upload_file"):
+            assert client.get(reverse(f"obligations:{name}", args=[upload.pk])).status_code == 403
+        assert client.post(reverse("obligations:document_upload_publish",
+                                   args=[upload.pk])).status_code == 403
+    assert not PolicyDocument.objects.exists()
+
+
+def test_the_parse_runs_on_a_real_worker(transactional_db):
+    county = Region.objects.create(code="990101", name="测试县", level="county")
+    admin = get_user_model().objects.create_superuser("boss", password="x")
+    upload = intake.upload_document(upload_file=SimpleUploadedFile("方案.txt", TEXT.encode()),
+                                    region=county, actor=admin)
+    with celery_worker(DATABASE_URL=worker_database_url()) as queue:
+        result = tasks.parse_upload.apply_async(args=[upload.pk], queue=queue)
+        assert result.get(timeout=120) == {"upload": upload.pk, "status": "parsed"}
+    upload.refresh_from_db()
+    assert [n["code"] for n in upload.parsed["nodes"] if n["kind"] == "measure"] == [
+        "一.(一)", "一.(二)"]
