@@ -4,6 +4,7 @@ its targets and its data problems. Read-only: nothing here creates a unit."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from obligations.deadlines import describe_deadline, parse_deadline
@@ -53,6 +54,11 @@ class Preview:
     measures: list[PreviewMeasure]
     flags: list[str]
     counts: dict = field(default_factory=dict)
+
+    @property
+    def issued_on(self) -> datetime.date | None:
+        return datetime.date.fromisoformat(self.document.issued_on) \
+            if self.document.issued_on else None
 
 
 def preview_of(upload: DocumentUpload) -> Preview | None:
