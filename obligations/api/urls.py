@@ -1,6 +1,6 @@
 from django.urls import path
 
-from obligations.api import views
+from obligations.api import intake, views
 
 
 def register(router) -> None:
@@ -13,6 +13,7 @@ def register(router) -> None:
     router.register("milestones", views.MilestoneViewSet, basename="milestone")
     router.register("reports", views.ReportViewSet, basename="report")
     router.register("targets", views.TargetViewSet, basename="target")
+    router.register("document-uploads", intake.DocumentUploadViewSet, basename="document-upload")
 
 
 urlpatterns = [

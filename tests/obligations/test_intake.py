@@ -161,3 +161,44 @@ def test_the_parse_runs_on_a_real_worker(transactional_db):
     upload.refresh_from_db()
     assert [n["code"] for n in upload.parsed["nodes"] if n["kind"] == "measure"] == [
         "一.(一)", "一.(二)"]
+
+
+def test_the_same_through_the_api(client, place, django_capture_on_commit_callbacks):
+    county, admin = place
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post("/api/v1/document-uploads/", {
+            "file": SimpleUploadedFile("分工方案.txt", TEXT.encode()), "region": county.code})
+    assert response.status_code == 201, response.content
+    assert len(queued) == 1
+    pk = response.json()["id"]
+    assert response.json()["status"] == "queued"
+    tasks.parse_upload(pk)
+    body = client.get(f"/api/v1/document-uploads/{pk}/").json()
+    assert body["status"] == "parsed" and body["preview"]["doc_number"] == "测政办发〔2022〕5号"
+    first = body["preview"]["measures"][0]
+    assert [(u["name"], u["role"], u["status"]) for u in first["units"]] == [
+        ("县农业农村局", "lead", "known"), ("县财政局", "support", "known"),
+        ("县统计局", "support", "new")]
+    assert not PolicyDocument.objects.exists()
+    published = client.post(f"/api/v1/document-uploads/{pk}/publish/")
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    assert PolicyDocument.objects.get().pk == published.json()["document"]
+    again = client.post(f"/api/v1/document-uploads/{pk}/publish/")
+    assert again.status_code == 400 and "已经发布" in str(again.json())
+    bad = client.post("/api/v1/document-uploads/", {
+        "file": SimpleUploadedFile("方案.txt", TEXT.encode()), "region": "000000"})
+    assert bad.status_code == 400 and bad.json() == {"region": ["区划代码不存在。"]}
+
+
+def test_api_tokens_and_officials_cannot_import(client, place):
+    from obligations.services.api_clients import create_api_client
+
+    county, admin = place
+    _client, key = create_api_client(name="外部系统", region=county, can_write=True, actor=admin)
+    headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    response = client.post("/api/v1/document-uploads/", {
+        "file": SimpleUploadedFile("方案.txt", TEXT.encode())}, **headers)
+    assert response.status_code == 403 and "管理员" in response.json()["detail"]
+    assert client.get("/api/v1/document-uploads/", **headers).status_code == 403
+    assert not DocumentUpload.objects.exists()
