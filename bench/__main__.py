@@ -36,7 +36,7 @@ def main(argv=None) -> int:
     django.setup()
     from django.test.utils import setup_databases, teardown_databases
 
-    from bench import dashboards, jobs, milestones
+    from bench import dashboards, intake, jobs, milestones
 
     parser = argparse.ArgumentParser(description="基准测试")
     parser.add_argument("--tasks", type=int, default=10_000, help="任务数（默认 10000）")
@@ -53,6 +53,7 @@ def main(argv=None) -> int:
     rows = []
     try:
         rows += milestones.run(tasks=args.tasks, repeat=args.repeat, timed=timed)
+        rows += intake.run(repeat=args.repeat, timed=timed)
         size = {"cities": args.cities, "counties_per_city": args.counties_per_city,
                 "obligations_per_county": args.obligations_per_county, "years": args.years}
         rows += jobs.run(size=size, repeat=max(1, args.repeat // 2), timed=timed)
