@@ -170,6 +170,7 @@ class AuditEntry(models.Model):
         APPROVED = "approved", _("审核通过报告")
         RETURNED = "returned", _("退回报告")
         DOCUMENT_IMPORT = "document_import", _("导入政策文件")
+        UPLOAD_CORRECT = "upload_correct", _("修改待发布文件的措施")
         LIST_IMPORT = "list_import", _("确认导入责任清单")
         UNIT_RENAME = "unit_rename", _("单位更名")
         API_CLIENT_CREATE = "api_client_create", _("创建接口客户端")

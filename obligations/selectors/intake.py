@@ -5,6 +5,7 @@ its targets and its data problems. Read-only: nothing here creates a unit."""
 from __future__ import annotations
 
 import datetime
+import difflib
 from dataclasses import dataclass, field
 
 from obligations.deadlines import describe_deadline, parse_deadline
@@ -23,10 +24,12 @@ class PreviewUnit:
     role: str  # lead | support
     status: str  # known | collective | new
     from_rule: bool = False
+    suggestions: list[str] = field(default_factory=list)  # close known units, for a new name
 
 
 @dataclass
 class PreviewMeasure:
+    index: int  # position in the parsed document's nodes (what a correction addresses)
     code: str
     title: str
     text: str
@@ -61,6 +64,17 @@ class Preview:
             if self.document.issued_on else None
 
 
+def close_units(name: str, names: list[str], region: Region | None, limit: int = 3) -> list[str]:
+    """Known units whose names are close to a name the register does not know, to pick from
+    in a correction: "县农业局" suggests 测试县农业农村局. (An abbreviation far from the full
+    name, 人社局 for 人力资源和社会保障局, needs an alias in the unit register instead.)"""
+    prefix = region.name if region else ""
+    short = {n.removeprefix(prefix): n for n in names}
+    wanted = name.lstrip("省市县区州")
+    found = difflib.get_close_matches(wanted, list(short), n=limit, cutoff=0.5)
+    return [short[n] for n in found]
+
+
 def preview_of(upload: DocumentUpload) -> Preview | None:
     """The parsed document of a parsed (or published) upload, as the preview page shows it."""
     if not upload.parsed:
@@ -72,19 +86,24 @@ def preview_of(upload: DocumentUpload) -> Preview | None:
     if region is None:
         region = infer_region(parsed)
     lookup = UnitLookup(region=region)
+    names = sorted({unit.name for unit in lookup.units.values()})
     period = current_period()
     measures = []
-    for node in parsed.measures:
+    for index, node in enumerate(parsed.nodes):
+        if node.kind != "measure":
+            continue
         units = []
         for ref in node.units:
             found = lookup.find(ref.name)
             status = (NEW if found is None
                       else COLLECTIVE if isinstance(found, CollectiveUnit) else KNOWN)
-            units.append(PreviewUnit(ref.name, ref.role, status, ref.from_rule))
+            units.append(PreviewUnit(ref.name, ref.role, status, ref.from_rule,
+                                     close_units(ref.name, names, region) if found is None
+                                     else []))
         spec = parse_deadline(node.deadline_text, period=period) if node.deadline_text else \
             parse_deadline(node.text, period=period, from_text=True)
         measures.append(PreviewMeasure(
-            code=node.code, title=node.title, text=node.text, units=units,
+            index=index, code=node.code, title=node.title, text=node.text, units=units,
             leaders=node.leaders, persons=node.persons, deadline_text=node.deadline_text,
             deadline=describe_deadline(spec), targets=parse_targets(node.text),
             flags=[f.message for f in node.flags]))

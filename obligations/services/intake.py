@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from obligations.importers import DocumentError, ParsedDocument, parse_text
 from obligations.importers.formats import read_document
+from obligations.importers.responsibility import split_names
 from obligations.models import DocumentUpload, PolicyDocument, Region
+from obligations.services import audit
 from obligations.services.documents import save_parsed_document
 
 
@@ -111,3 +113,53 @@ def publish_upload(*, upload: DocumentUpload, actor) -> PolicyDocument:
     _set(locked, status=DocumentUpload.Status.PUBLISHED, document=document,
          published_at=timezone.now())
     return document
+
+
+@transaction.atomic
+def correct_measure(*, upload: DocumentUpload, index: int, code: str, lead_units: str,
+                    supporting_units: str, deadline_text: str, actor) -> DocumentUpload:
+    """A person's correction of one measure in the preview, before publishing: its number,
+    lead and supporting units (as written, separated by 、), deadline. One audit row."""
+    locked = DocumentUpload.objects.select_for_update(of=("self",)).get(pk=upload.pk)
+    if locked.status != DocumentUpload.Status.PARSED:
+        raise ValidationError(_("只有待发布的文件可以修改。"))
+    nodes = locked.parsed.get("nodes", [])
+    if not 0 <= index < len(nodes) or nodes[index].get("kind") != "measure":
+        raise ValidationError(_("要修改的措施不存在。"))
+    code = (code or "").strip()
+    errors = {}
+    if not code:
+        errors["code"] = [_("请填写序号。")]
+    elif any(i != index and n.get("code") == code for i, n in enumerate(nodes)):
+        errors["code"] = [_("序号“%(code)s”已被另一项措施使用。") % {"code": code}]
+    lead, support = split_names(lead_units or ""), split_names(supporting_units or "")
+    if set(lead) & set(support):
+        errors["supporting_units"] = [_("同一单位不能既牵头又配合：%(names)s") % {
+            "names": "、".join(sorted(set(lead) & set(support)))}]
+    if errors:
+        raise ValidationError(errors)
+    node = nodes[index]
+    before = {"code": node["code"], "lead": _names(node, "lead"),
+              "support": _names(node, "support"), "deadline_text": node.get("deadline_text", "")}
+    kept = [u for u in node.get("units", []) if u.get("from_rule")]
+    node["units"] = ([{"name": n, "role": "lead", "wording": "", "clause": None,
+                       "from_rule": False} for n in lead]
+                     + [{"name": n, "role": "support", "wording": "", "clause": None,
+                         "from_rule": False} for n in support] + kept)
+    node["code"], node["deadline_text"] = code, (deadline_text or "").strip()
+    node["flags"] = [f for f in node.get("flags", []) if f.get("kind") != "no_lead_unit"]
+    if not lead:
+        node["flags"].append({"kind": "no_lead_unit", "message": "未明确责任单位"})
+    after = {"code": code, "lead": lead, "support": support,
+             "deadline_text": node["deadline_text"]}
+    _set(locked, parsed=locked.parsed)
+    audit.record(actor=actor, action=audit.Action.UPLOAD_CORRECT,
+                 subject=audit.subject("document_upload", locked.pk),
+                 summary=_("修改待发布文件“%(file)s”的措施 %(code)s") % {
+                     "file": locked.file_name, "code": code},
+                 before=before, after=after)
+    return locked
+
+
+def _names(node: dict, role: str) -> list[str]:
+    return [u["name"] for u in node.get("units", []) if u["role"] == role and not u.get("from_rule")]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -111,3 +112,43 @@ def original(request, pk):
     _require_uploader(request)
     item = _get(request, pk)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file_name)
+
+
+class MeasureCorrectionForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("序号"), max_length=40)
+    lead_units = forms.CharField(label=gettext_lazy("牵头单位"), required=False, max_length=500,
+                                 help_text=gettext_lazy("多个单位用“、”分隔，照文件写法"))
+    supporting_units = forms.CharField(label=gettext_lazy("配合单位"), required=False,
+                                       max_length=500)
+    deadline_text = forms.CharField(label=gettext_lazy("完成时限"), required=False,
+                                    max_length=200)
+
+
+@login_required
+def correct(request, pk, index):
+    """Corrects one measure of a parsed upload before it is published."""
+    _require_uploader(request)
+    item = _get(request, pk)
+    preview = preview_of(item)
+    measure = next((m for m in preview.measures if m.index == index), None) if preview else None
+    if measure is None or item.status != DocumentUpload.Status.PARSED:
+        raise Http404
+    initial = {"code": measure.code, "deadline_text": measure.deadline_text,
+               "lead_units": "、".join(u.name for u in measure.lead if not u.from_rule),
+               "supporting_units": "、".join(u.name for u in measure.support
+                                            if not u.from_rule)}
+    form = MeasureCorrectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            intake.correct_measure(upload=item, index=index, actor=request.user,
+                                   **form.cleaned_data)
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, _("已修改措施 %(code)s。") % {
+                "code": form.cleaned_data["code"]})
+            return redirect(f"{reverse('obligations:document_upload', args=[item.pk])}"
+                            f"#m{index}")
+    return render(request, "obligations/document_upload_measure.html",
+                  {"upload": item, "measure": measure, "form": form})

@@ -19,6 +19,8 @@ urlpatterns = [
     path("register/documents/<int:pk>/", intake_views.detail, name="document_upload"),
     path("register/documents/<int:pk>/progress/", intake_views.progress,
          name="document_upload_progress"),
+    path("register/documents/<int:pk>/measures/<int:index>/", intake_views.correct,
+         name="document_upload_correct"),
     path("register/documents/<int:pk>/publish/", intake_views.publish,
          name="document_upload_publish"),
     path("register/documents/<int:pk>/file/", intake_views.original,

@@ -1,6 +1,6 @@
 """An administrator imports a county's 分工方案 (.docx with a 分工表 table) and a real county
 task list (.pdf) in a real headless Chromium: upload, watch the parse run on a real Celery
-worker, read the preview, publish, and find the tasks on the task list."""
+worker, read the preview, correct one unit, publish, and find the tasks on the task list."""
 
 from pathlib import Path
 
@@ -56,7 +56,8 @@ def worker_queue(transactional_db):
 def test_admin_uploads_a_docx_and_a_pdf_previews_and_publishes(page, live_server, tmp_path,
                                                               worker_queue, external_requests):
     county = Region.objects.create(code="990101", name="测试县", level="county")
-    for name in ("测试县乡村振兴局", "测试县民政局", "测试县农业农村局", "测试县财政局"):
+    for name in ("测试县乡村振兴局", "测试县民政局", "测试县农业农村局", "测试县财政局",
+                 "测试县人力资源和社会保障局"):
         Unit.objects.create(name=name, region=county)
     get_user_model().objects.create_superuser("boss", password="demo-2021")
     plan = tmp_path / "测试县重点任务分工方案.docx"
@@ -81,12 +82,23 @@ def test_admin_uploads_a_docx_and_a_pdf_previews_and_publishes(page, live_server
     screenshot(page, "intake_02_preview")
     assert not PolicyDocument.objects.exists()
 
+    # The document abbreviates the unit; the administrator corrects it to the register's name.
+    row.get_by_role("link", name="修改").click()
+    expect(page.get_by_label("牵头单位")).to_have_value("县人社局")
+    page.get_by_label("牵头单位").fill("县人力资源和社会保障局")
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.get_by_text("已修改措施 3。")).to_be_visible()
+    expect(row.locator('[data-unit-status="known"]').first).to_have_text("✓ 县人力资源和社会保障局")
+    screenshot(page, "intake_02b_corrected")
+
     page.get_by_role("button", name="发布到责任清单").click()
     expect(page.get_by_text("任务和节点已生成")).to_be_visible()
     document = PolicyDocument.objects.get(doc_number="测政办发〔2022〕9号")
     page.get_by_role("link", name="查看这份文件的任务").click()
     expect(page.get_by_text("开发乡村公益性岗位").first).to_be_visible()
-    assert Task.objects.filter(obligation__document=document, role="lead").count() == 3
+    assert set(Task.objects.filter(obligation__document=document, role="lead")
+               .values_list("unit__name", flat=True)) == {
+        "测试县乡村振兴局", "测试县农业农村局", "测试县人力资源和社会保障局"}
     screenshot(page, "intake_03_tasks")
 
     # A real county's task list as a text-layer PDF (running header, page numbers).

@@ -202,3 +202,53 @@ def test_api_tokens_and_officials_cannot_import(client, place):
     assert response.status_code == 403 and "管理员" in response.json()["detail"]
     assert client.get("/api/v1/document-uploads/", **headers).status_code == 403
     assert not DocumentUpload.objects.exists()
+
+
+def _parsed_upload(client, county):
+    _upload(client, region=county)
+    upload = DocumentUpload.objects.get()
+    tasks.parse_upload(upload.pk)
+    upload.refresh_from_db()
+    return upload
+
+
+def test_a_measure_is_corrected_in_the_preview_before_publishing(client, place):
+    county, admin = place
+    Unit.objects.create(name="测试县统计局", region=county)
+    client.force_login(admin)
+    upload = _parsed_upload(client, county)
+    index = next(i for i, n in enumerate(upload.parsed["nodes"]) if n["code"] == "一.(二)")
+    url = reverse("obligations:document_upload_correct", args=[upload.pk, index])
+    form = client.get(url).content.decode()
+    assert 'value="县人社局"' in form and 'value="长期坚持"' in form
+    refused = client.post(url, {"code": "一.(一)", "lead_units": "县人社局",
+                                "supporting_units": "", "deadline_text": ""})
+    assert "已被另一项措施使用" in refused.content.decode()
+    both = client.post(url, {"code": "一.(二)", "lead_units": "县人社局",
+                             "supporting_units": "县人社局", "deadline_text": ""})
+    assert "同一单位不能既牵头又配合" in both.content.decode()
+    assert not AuditEntry.objects.filter(action="upload_correct").exists()
+    response = client.post(url, {"code": "一.(二)", "lead_units": "县人社局、县统计局",
+                                 "supporting_units": "县财政局", "deadline_text": "2022年9月30日"})
+    assert response.status_code == 302 and response["Location"].endswith(f"#m{index}")
+    entry = AuditEntry.objects.get(action="upload_correct")
+    assert entry.before["lead"] == ["县人社局"] and entry.after["lead"] == ["县人社局", "县统计局"]
+    assert entry.actor == admin
+    page = client.get(reverse("obligations:document_upload", args=[upload.pk])).content.decode()
+    assert "2022年9月30日前完成" in page
+    client.post(reverse("obligations:document_upload_publish", args=[upload.pk]))
+    leads = set(Task.objects.filter(obligation__code="一.(二)", role="lead")
+                .values_list("unit__name", flat=True))
+    assert leads == {"测试县人社局", "测试县统计局"}
+    assert client.get(url).status_code == 404  # published: no more corrections
+
+
+def test_a_new_unit_comes_with_the_closest_known_units(client, place):
+    county, admin = place
+    client.force_login(admin)
+    text = TEXT.replace("县农业农村局；配合单位", "县农业局；配合单位")
+    _upload(client, content=text.encode(), region=county)
+    upload = DocumentUpload.objects.get()
+    tasks.parse_upload(upload.pk)
+    page = client.get(reverse("obligations:document_upload", args=[upload.pk])).content.decode()
+    assert "相近：测试县农业农村局" in page
