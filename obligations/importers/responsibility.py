@@ -98,6 +98,13 @@ RULE_RE = re.compile(r"本项及以下各项[^，；。]*?[，,]?.*?均需要?(?
 _RULE_TAIL_RE = re.compile(r"^(除特别注明外|均需要?|不再逐项|下同|以下同)")
 _DEADLINE_RE = re.compile(r"\d{4}\s*年|年底|年内|月底|长期|持续|常态|[前底]完成|每年|季度")
 # Prose such as "市卫生健康委负责防范因病返贫致贫风险": a unit doing something, not a clause.
+# A segment that is only a time limit: "2021年12月底前完成", "长期坚持", "每年12月上旬".
+_DEADLINE_SEGMENT_RE = re.compile(
+    r"^(?:(?:\d{4}|[〇○一二三四五六七八九零]{4})\s*年\s*(?:\d{1,2}\s*月)?\s*"
+    r"(?:\d{1,2}\s*日|底|上旬|中旬|下旬|末)?|年底|年内|本年度)?\s*"
+    r"(?:前|以前|之前)?\s*(?:完成|到位|实现|见效|启动)?(?:并长期坚持)?$"
+    r"|^(?:长期坚持|持续推进|长期|持续开展|常态化推进)$|^每(?:年|季度|月|半年).{0,12}$"
+)
 _PROSE_DUTY_RE = re.compile(
     r"(?:^|[，。；、])(?P<unit>[^，。；、（）()]{2,20}?(?:局|委|办|部|厅|府|院|中心|公司))"
     r"(?:要|继续|牵头|负责)(?!落实[，。；]|$)"
@@ -336,6 +343,8 @@ def read_clause(
             reading.units.extend(refs)
     _explicit_lead_makes_others_support(reading.units)
     _check_roles(reading)
+    if not reading.labelled and not (reading.units or reading.leaders or reading.persons):
+        reading.deadline_text = ""  # "（2021年底前完成）" alone is no responsibility clause
     if reading.empty and not reading.flags and reading.convention is None and not reading.rule:
         return None
     return reading
@@ -368,6 +377,11 @@ def _read_units(
         for segment in split_top(sentence, "，,"):
             segment = segment.replace("\u0001", "、").strip(_SEPARATORS)
             if not segment or _RULE_TAIL_RE.match(segment) or CONVENTION_RE.search(segment):
+                continue
+            if _is_deadline(segment):
+                # "（住房城乡建设部、财政部负责，2021年12月底前完成）": the time limit rides along.
+                if not reading.deadline_text:
+                    reading.deadline_text = segment
                 continue
             parsed = _segment(segment, default_role)
             if parsed is None:
@@ -584,10 +598,17 @@ def running_text_clauses(text: str, *, first_leads: bool = False) -> list[Clause
     return clauses
 
 
+def _is_deadline(segment: str) -> bool:
+    segment = segment.strip(_SEPARATORS)
+    return bool(segment) and bool(_DEADLINE_SEGMENT_RE.match(segment)) and bool(
+        _DEADLINE_RE.search(segment) or segment.startswith("每"))
+
+
 def _all_segments_have_roles(sentence: str) -> bool:
     """In running text every segment carries a role word ("X牵头，Y配合"), or the sentence
-    opens with 由 ("由X牵头，Y、Z配合")."""
-    segments = [s for s in split_top(sentence, "，,") if s.strip(_SEPARATORS)]
+    opens with 由 ("由X牵头，Y、Z配合"); a closing time limit may follow ("…，2022年10月底前完成")."""
+    segments = [s for s in split_top(sentence, "，,")
+                if s.strip(_SEPARATORS) and not _is_deadline(s)]
     if sentence.lstrip().startswith(("由", "均由", "分别由")):
         segments = segments[1:]
     parsed = [_segment(s.strip(_SEPARATORS), "running") for s in segments]

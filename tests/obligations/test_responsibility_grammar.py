@@ -534,3 +534,32 @@ def test_header_note_stating_the_first_listed_convention_applies_to_the_lead_col
     assert table_measures(text) == [
         ("1", "推进农村公路建设", ["市交通局"], ["市财政局", "市自然资源局"], "2022年底前"),
     ]
+
+
+# ------------------------------------------------------------ a time limit beside the units
+
+
+def _measures(text):
+    head = "某某县人民政府办公室关于印发《某某县重点任务分工方案》的通知\n某政办发〔2022〕3号\n"
+    return {m.code: m for m in parse_text(head + text, source_name="t.txt").measures}
+
+
+def test_a_time_limit_after_the_units_in_brackets_is_the_deadline():
+    found = _measures("一、住房保障\n（一）持续开展农村危房改造。（住房城乡建设部、财政部负责，2021年12月底前完成）\n")
+    measure = found["一.(一)"]
+    assert (measure.lead_units, measure.supporting_units) == (["住房城乡建设部", "财政部"], [])
+    assert measure.deadline_text == "2021年12月底前完成"
+
+
+def test_a_time_limit_closing_a_running_text_sentence_is_the_deadline():
+    found = _measures("一、产业\n1.发展特色种养业。县农业农村局牵头，县财政局、县市场监管局配合，"
+                      "2022年10月底前完成。\n")
+    measure = found["一.1"]
+    assert measure.lead_units == ["县农业农村局"]
+    assert measure.supporting_units == ["县财政局", "县市场监管局"]
+    assert measure.deadline_text == "2022年10月底前完成"
+
+
+def test_a_bracket_holding_only_a_time_limit_names_no_unit():
+    found = _measures("一、产业\n1.发展特色种养业（2022年底前完成）。\n")
+    assert found["一.1"].lead_units == []
