@@ -16,7 +16,7 @@ from .formats import DEFAULT_MAX_BYTES, read_document
 from .metadata import read_metadata
 from .outline import flatten, read_toc, split_outline
 from .parsed import Flag, Node, ParsedDocument
-from .table import merge_table, read_table, rows_to_measures
+from .table import is_separate_task_table, merge_table, read_table, rows_to_measures
 from .text import GARBLE_RE
 from .units import read_units
 
@@ -44,7 +44,9 @@ def parse_text(text: str, *, source_name: str) -> ParsedDocument:
         read_units(document, preamble)
         for node in document.nodes:
             _flag_garbles(node)
-        if rows:
+        if rows and is_separate_task_table(rows, document.measures):
+            document.nodes.extend(_appended_tasks(rows))
+        elif rows:
             document.flags.extend(merge_table(rows, document.measures, document.issued_on))
     elif rows:
         document.nodes = rows_to_measures(rows)
@@ -57,6 +59,17 @@ def parse_text(text: str, *, source_name: str) -> ParsedDocument:
         if not node.lead_units:
             node.flags.append(Flag("no_lead_unit", "未明确责任单位"))
     return document
+
+
+def _appended_tasks(rows) -> list[Node]:
+    """The rows of an appended 任务分工表 that lists tasks of its own: measures under 附件."""
+    group = Node(code="附件", number="附件", title="附件任务分工表", kind="group")
+    nodes = [group]
+    for node in rows_to_measures(rows):
+        node.code = f"附件.{node.code}"
+        node.parent_code = f"附件.{node.parent_code}" if node.parent_code else "附件"
+        nodes.append(node)
+    return nodes
 
 
 def _flag_garbles(node: Node) -> None:

@@ -215,6 +215,42 @@ def _similar(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()
 
 
+def match_rows(rows: list[TableRow], measures: list[Node]) -> list[tuple[TableRow, int | None]]:
+    """Each row with the index of the measure it stands for (by title), or None."""
+    matched: set[int] = set()
+    pairs: list[tuple[TableRow, int | None]] = []
+    for row in rows:
+        title = _row_title(row)
+        best, score = None, 0.0
+        for index, measure in enumerate(measures):
+            if index in matched:
+                continue
+            ratio = _similar(title, measure.title)
+            if ratio > score:
+                best, score = index, ratio
+        if best is None or score < 0.5:
+            pairs.append((row, None))
+            continue
+        matched.add(best)
+        pairs.append((row, best))
+    return pairs
+
+
+def _row_title(row: TableRow) -> str:
+    return (
+        row.cells.get("content")
+        or _first_sentence(row.cells.get("measures", ""))
+        or row.cells.get("matter", "")
+    )
+
+
+def is_separate_task_table(rows: list[TableRow], measures: list[Node]) -> bool:
+    """A 分工表 appended to a document whose rows are mostly not its numbered measures (a list
+    of further tasks, not a restatement of the text as in Longde's 责任清单)."""
+    matched = sum(1 for _row, index in match_rows(rows, measures) if index is not None)
+    return bool(rows) and matched * 2 < len(rows)
+
+
 def merge_table(rows: list[TableRow], measures: list[Node], issued_on: str | None) -> list[Flag]:
     """Adds 责任人 and 完成时限 to the measures, and flags what disagrees or is missing."""
     flags: list[Flag] = []
@@ -224,22 +260,10 @@ def merge_table(rows: list[TableRow], measures: list[Node], issued_on: str | Non
         if missing:
             flags.append(Flag("table_missing", f"责任清单缺少第{_ranges(missing)}行（原文缺页）"))
     matched: set[int] = set()
-    for row in rows:
-        title = (
-            row.cells.get("content")
-            or _first_sentence(row.cells.get("measures", ""))
-            or row.cells.get("matter", "")
-        )
-        best, score = None, 0.0
-        for index, measure in enumerate(measures):
-            if index in matched:
-                continue
-            ratio = _similar(title, measure.title)
-            if ratio > score:
-                best, score = index, ratio
+    for row, best in match_rows(rows, measures):
         label = f"责任清单第{row.number or row.line_no}行"
-        if best is None or score < 0.5:
-            flags.append(Flag("table_mismatch", f"{label}“{title}”在正文中找不到对应措施"))
+        if best is None:
+            flags.append(Flag("table_mismatch", f"{label}“{_row_title(row)}”在正文中找不到对应措施"))
             continue
         matched.add(best)
         _merge_row(row, measures[best], label, issued_on)

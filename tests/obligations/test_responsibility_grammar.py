@@ -563,3 +563,17 @@ def test_a_time_limit_closing_a_running_text_sentence_is_the_deadline():
 def test_a_bracket_holding_only_a_time_limit_names_no_unit():
     found = _measures("一、产业\n1.发展特色种养业（2022年底前完成）。\n")
     assert found["一.1"].lead_units == []
+
+
+def test_an_appended_task_table_of_new_tasks_adds_measures_instead_of_flags():
+    found = _measures(
+        "一、完善监测机制\n（一）开展集中排查。（牵头单位：市乡村振兴局）\n"
+        "（二）加强资金保障。市财政局牵头，市乡村振兴局配合。\n"
+        "附件：任务分工表\n"
+        "序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限\n"
+        "1 | 建立监测预警平台 | 市乡村振兴局 | 市大数据中心 | 2023年6月底\n"
+        "2 | 开展帮扶成效评估 | 市乡村振兴局 | 市统计局 | 2023年12月底\n")
+    assert list(found) == ["一.(一)", "一.(二)", "附件.1", "附件.2"]
+    assert found["附件.2"].supporting_units == ["市统计局"]
+    assert found["附件.2"].deadline_text == "2023年12月底"
+    assert not [f for m in found.values() for f in m.flags if f.kind.startswith("table")]
