@@ -134,7 +134,7 @@ class Reading:
 
 
 def normalize_unit_name(name: str) -> str:
-    name = fullwidth_parens(squeeze(name)).strip(_SEPARATORS)
+    name = unit_brackets(squeeze(name)).strip(_SEPARATORS)
     name = re.sub(r"\s+", "", name)
     if _CITY_FINANCE_RE.fullmatch(name):
         return "各市（州）、县财政局"
@@ -189,9 +189,17 @@ def spaces_between_units(value: str) -> str:
     return re.sub(r"(?<=[局委办部厅府处室队站所院社联])[ \t\u3000]+(?=[\u4e00-\u9fff])", "、", value)
 
 
+def unit_brackets(text: str) -> str:
+    """Brackets inside unit names written as （）: "各市、县〔区〕人民政府" is 各市、县（区）人民政府."""
+    return fullwidth_parens(text).translate(_UNIT_BRACKETS)
+
+
+_UNIT_BRACKETS = str.maketrans({"〔": "（", "〕": "）", "［": "（", "］": "）"})
+
+
 def split_names(value: str, *, dedupe: bool = True) -> list[str]:
     """Splits "教体局、公安局，各乡（镇）" at 、，; outside brackets; keeps collectives whole."""
-    value = fullwidth_parens(squeeze(spaces_between_units(value)))
+    value = unit_brackets(squeeze(spaces_between_units(value)))
     value, _ = fix_city_finance(value)
     protected = value.replace("各市（州）、县财政", "各市（州）\u0001县财政")
     result: list[str] = []

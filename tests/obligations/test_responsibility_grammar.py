@@ -577,3 +577,8 @@ def test_an_appended_task_table_of_new_tasks_adds_measures_instead_of_flags():
     assert found["附件.2"].supporting_units == ["市统计局"]
     assert found["附件.2"].deadline_text == "2023年12月底"
     assert not [f for m in found.values() for f in m.flags if f.kind.startswith("table")]
+
+
+def test_a_collective_written_with_tortoise_shell_brackets_stays_whole():
+    found = _measures("一、保持帮扶政策总体稳定。（省乡村振兴局、省财政厅，各市、县〔区〕人民政府按职责分工负责）\n")
+    assert found["一"].lead_units == ["省乡村振兴局", "省财政厅", "各市、县（区）人民政府"]
