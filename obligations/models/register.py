@@ -374,6 +374,9 @@ class Obligation(models.Model):
     deadline = models.JSONField(_("完成时限（解析）"), default=dict, blank=True)
     # Fushun 二.(三).5: several clauses of one measure, each with its own units.
     clauses = models.JSONField(_("分项条款"), default=list, blank=True)
+    # A revised document that no longer has the measure: kept with its tasks and history.
+    withdrawn_on = models.DateField(_("停止执行日期"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("停止执行原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("责任事项")

@@ -171,6 +171,7 @@ class AuditEntry(models.Model):
         RETURNED = "returned", _("退回报告")
         DOCUMENT_IMPORT = "document_import", _("导入政策文件")
         UPLOAD_CORRECT = "upload_correct", _("修改待发布文件的措施")
+        DOCUMENT_REVISE = "document_revise", _("按修订版修改措施")
         LIST_IMPORT = "list_import", _("确认导入责任清单")
         UNIT_RENAME = "unit_rename", _("单位更名")
         API_CLIENT_CREATE = "api_client_create", _("创建接口客户端")

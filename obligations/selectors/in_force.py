@@ -73,6 +73,8 @@ def obligations_in_force(*, region: Region, on: datetime.date) -> list[InForce]:
     queryset = (
         Obligation.objects.filter(kind=Obligation.Kind.MEASURE, document__region__code__in=ancestors)
         .filter(Q(document__issued_on__isnull=True) | Q(document__issued_on__lte=on))
+        # A measure a revised document dropped stops on the day the revision was published.
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
         .filter(not_lapsed)
         .select_related("document")
         .prefetch_related("rules")

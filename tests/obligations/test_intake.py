@@ -252,3 +252,60 @@ def test_a_new_unit_comes_with_the_closest_known_units(client, place):
     tasks.parse_upload(upload.pk)
     page = client.get(reverse("obligations:document_upload", args=[upload.pk])).content.decode()
     assert "相近：测试县农业农村局" in page
+
+
+REVISED = (TEXT.replace("县财政局、县统计局；完成时限：2022年12月31日", "县统计局；完成时限：2022年9月30日")
+           .replace("（二）稳定就业帮扶。开发公益性岗位，稳定脱贫人口务工规模。（牵头单位：县人社局；"
+                    "配合单位：县财政局；完成时限：长期坚持）\n", "")
+           + "（三）加强监测帮扶。每月开展排查。（牵头单位：县乡村振兴局；完成时限：每月）\n")
+
+
+def test_a_revised_version_shows_its_changes_and_keeps_the_tasks_history(client, place):
+    from obligations.models import ProgressReport
+    from obligations.selectors.in_force import obligations_in_force
+
+    county, admin = place
+    client.force_login(admin)
+    first = _parsed_upload(client, county)
+    client.post(reverse("obligations:document_upload_publish", args=[first.pk]))
+    document = PolicyDocument.objects.get()
+    kept_task = Task.objects.get(obligation__code="一.(一)", role="lead")
+    ProgressReport.objects.create(task=kept_task, status="in_progress", percent=30,
+                                  narrative="已启动", submitted_by=admin)
+    stopped = Obligation.objects.get(document=document, code="一.(二)")
+
+    _upload(client, name="分工方案（修订）.txt", content=REVISED.encode(), region=county)
+    second = DocumentUpload.objects.latest("id")
+    tasks.parse_upload(second.pk)
+    page = client.get(reverse("obligations:document_upload", args=[second.pk])).content.decode()
+    assert "的修订版" in page
+    assert "新增 1 项，修改 1 项，不变 0 项，删除 1 项" in page
+    assert "2022年12月31日</del> → <ins>2022年9月30日" in page
+    assert page.count('data-change="remove"') == 1
+
+    response = client.post(reverse("obligations:document_upload_publish", args=[second.pk]),
+                           {"reason": "就业帮扶另行发文"}, follow=True)
+    assert "停止执行 1 项" in response.content.decode()
+    assert PolicyDocument.objects.count() == 1
+    kept_task.refresh_from_db()  # the same task, its report still there
+    assert kept_task.reports.count() == 1
+    changed = Obligation.objects.get(document=document, code="一.(一)")
+    assert changed.deadline_text == "2022年9月30日"
+    assert set(changed.unit_refs.filter(role="support").values_list("written_name", flat=True)) \
+        == {"县统计局"}
+    stopped.refresh_from_db()
+    assert stopped.withdrawn_reason == "就业帮扶另行发文" and stopped.withdrawn_on
+    assert stopped.tasks.exists()  # never deleted
+    added = Obligation.objects.get(document=document, code="一.(三)")
+    assert added.parent.code == "一" and added.title.startswith("加强监测帮扶")
+    assert added.tasks.filter(role="lead").exists() and added.tasks.get().milestones.exists()
+    actions = list(AuditEntry.objects.filter(action="document_revise").values_list("summary",
+                                                                                flat=True))
+    assert len(actions) == 3 and any("停止执行" in a for a in actions)
+    import datetime
+
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    codes = {i.obligation.code for i in obligations_in_force(region=county, on=tomorrow)}
+    assert "一.(二)" not in codes
