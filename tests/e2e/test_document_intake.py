@@ -19,7 +19,15 @@ CORPUS_PDF = (Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
               / "02_shengsi_xiangcun_zhenxing_qingdan" / "source.pdf")
 
 
-def _division_plan(path: Path) -> None:
+ROWS = [
+    ("序号", "重点任务", "牵头单位", "配合单位", "完成时限"),
+    ("1", "落实防止返贫动态监测和帮扶机制，每月开展一次集中排查", "县乡村振兴局", "县民政局", "每月"),
+    ("2", "发展壮大马铃薯、牛羊等特色产业", "县农业农村局", "县财政局", "2022年12月31日"),
+    ("3", "开发乡村公益性岗位，稳定脱贫人口就业", "县人社局", "县财政局", "2022年6月30日"),
+]
+
+
+def _division_plan(path: Path, rows=ROWS) -> None:
     """A county 分工方案: notice, then the 重点任务分工表 as a real Word table."""
     document = docx.Document()
     document.add_paragraph("测试县人民政府办公室关于印发《测试县2022年巩固衔接重点任务分工方案》的通知")
@@ -28,12 +36,6 @@ def _division_plan(path: Path) -> None:
     document.add_paragraph("测试县人民政府办公室")
     document.add_paragraph("2022年4月6日")
     document.add_paragraph("测试县2022年巩固衔接重点任务分工表")
-    rows = [
-        ("序号", "重点任务", "牵头单位", "配合单位", "完成时限"),
-        ("1", "落实防止返贫动态监测和帮扶机制，每月开展一次集中排查", "县乡村振兴局", "县民政局", "每月"),
-        ("2", "发展壮大马铃薯、牛羊等特色产业", "县农业农村局", "县财政局", "2022年12月31日"),
-        ("3", "开发乡村公益性岗位，稳定脱贫人口就业", "县人社局", "县财政局", "2022年6月30日"),
-    ]
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
@@ -100,6 +102,24 @@ def test_admin_uploads_a_docx_and_a_pdf_previews_and_publishes(page, live_server
                .values_list("unit__name", flat=True)) == {
         "测试县乡村振兴局", "测试县农业农村局", "测试县人力资源和社会保障局"}
     screenshot(page, "intake_03_tasks")
+
+    # A revised version: the 特色产业 deadline moves, the 公益性岗位 row is gone.
+    kept = Task.objects.get(obligation__document=document, obligation__code="2", role="lead")
+    revised = tmp_path / "测试县重点任务分工方案（修订）.docx"
+    _division_plan(revised, rows=[ROWS[0], ROWS[1], (*ROWS[2][:4], "2022年10月31日")])
+    page.goto(f"{live_server.url}/register/documents/")
+    page.set_input_files("#id_file", str(revised))
+    page.get_by_role("button", name="上传并解析").click()
+    expect(page.get_by_role("button", name="发布修订版")).to_be_visible(timeout=60_000)
+    expect(page.locator("[data-revision-counts]")).to_contain_text("修改 1 项")
+    expect(page.locator("[data-revision-counts]")).to_contain_text("删除 1 项")
+    expect(page.locator('tr[data-change="change"]')).to_contain_text("2022年10月31日")
+    screenshot(page, "intake_03b_revision")
+    page.get_by_label("删除措施的原因").fill("公益性岗位另行发文")
+    page.get_by_role("button", name="发布修订版").click()
+    expect(page.get_by_text("原有任务和填报记录保留")).to_be_visible()
+    assert Task.objects.get(pk=kept.pk).obligation.deadline_text == "2022年10月31日"
+    assert PolicyDocument.objects.count() == 1
 
     # A real county's task list as a text-layer PDF (running header, page numbers).
     page.goto(f"{live_server.url}/register/documents/")
