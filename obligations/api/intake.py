@@ -19,13 +19,18 @@ from obligations.api.views import Scoped
 from obligations.models import DocumentUpload
 from obligations.selectors import scope
 from obligations.selectors.intake import preview_of
-from obligations.services import intake
+from obligations.services import intake, revision
 
 
 class UploadCreateSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_(".docx、文字版 .pdf 或 .txt"))
     region = serializers.CharField(required=False, allow_blank=True, max_length=12,
                                    help_text=_("适用区划代码；不填则按文件内容识别"))
+
+
+class PublishSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text=_(
+        "修订版删除措施的原因（仅修订版）"))
 
 
 class UploadSerializer(DescribedSerializer):
@@ -92,13 +97,14 @@ class DocumentUploadViewSet(mixins.CreateModelMixin, Scoped):
         return Response(UploadSerializer(upload, context={"with_preview": False}).data,
                         status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={
+    @extend_schema(request=PublishSerializer, responses={
         200: UploadSerializer, 400: OpenApiResponse(description="尚未解析完成、已发布或内容重复"),
         403: OpenApiResponse(description="只有管理员可以导入政策文件")})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         upload = self.get_object()
-        intake.publish_upload(upload=upload, actor=request.user)
+        revision.publish(upload=upload, actor=request.user,
+                         reason=str(request.data.get("reason", ""))[:200])
         upload.refresh_from_db()
         return Response(UploadSerializer(upload, context={"with_preview": False}).data)
 

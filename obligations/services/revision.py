@@ -152,3 +152,26 @@ def publish_revision(*, upload: DocumentUpload, document: PolicyDocument, reason
         status=DocumentUpload.Status.PUBLISHED, document=document, published_at=timezone.now())
     register_changed_on_commit()
     return {**result, "removed": len(plan.removed)}
+
+
+def revision_of(upload: DocumentUpload) -> tuple[PolicyDocument | None, RevisionPlan | None]:
+    """(document, plan) when a parsed upload is a new version of a document in the register."""
+    if upload.status != DocumentUpload.Status.PARSED or not upload.parsed:
+        return None, None
+    parsed = ParsedDocument.from_dict(upload.parsed)
+    document = revised_document(parsed)
+    if document is None:
+        return None, None
+    return document, plan_revision(document=document, parsed=parsed)
+
+
+def publish(*, upload: DocumentUpload, actor, reason: str = "") -> tuple[PolicyDocument, dict | None]:
+    """Publishes an upload: as a revision of the document it is a new version of, else as a
+    new document. (document, the revision's counts or None for a new document)."""
+    from obligations.services.intake import publish_upload
+
+    document, _plan = revision_of(upload)
+    if document is not None:
+        return document, publish_revision(upload=upload, document=document, reason=reason,
+                                          actor=actor)
+    return publish_upload(upload=upload, actor=actor), None

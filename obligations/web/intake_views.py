@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from obligations import tasks
-from obligations.importers import ParsedDocument
 from obligations.models import DocumentUpload, Region
 from obligations.selectors import scope
 from obligations.selectors.intake import preview_of
@@ -73,22 +72,11 @@ def upload(request):
     return render(request, "obligations/document_upload.html", {"form": form, "recent": recent})
 
 
-def _revision(item: DocumentUpload):
-    """(document, plan) when a parsed upload is a new version of a document in the register."""
-    if item.status != DocumentUpload.Status.PARSED or not item.parsed:
-        return None, None
-    parsed = ParsedDocument.from_dict(item.parsed)
-    document = revision.revised_document(parsed)
-    if document is None:
-        return None, None
-    return document, revision.plan_revision(document=document, parsed=parsed)
-
-
 @login_required
 def detail(request, pk):
     _require_uploader(request)
     item = _get(request, pk)
-    revised, plan = _revision(item)
+    revised, plan = revision.revision_of(item)
     return render(request, "obligations/document_upload_detail.html", {
         "upload": item, "working": item.status in WORKING, "preview": preview_of(item),
         "revised": revised, "plan": plan})
@@ -111,23 +99,21 @@ def progress(request, pk):
 def publish(request, pk):
     _require_uploader(request)
     item = _get(request, pk)
-    revised, _plan = _revision(item)
     try:
+        document, revised = revision.publish(upload=item, actor=request.user,
+                                             reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
         if revised is not None:
-            result = revision.publish_revision(upload=item, document=revised,
-                                               reason=request.POST.get("reason", ""),
-                                               actor=request.user)
             messages.success(request, _(
                 "已按修订版修改《%(title)s》：新增 %(create)s 项，修改 %(change)s 项，"
                 "停止执行 %(removed)s 项；原有任务和填报记录保留。") % {
-                "title": revised.title, **result})
+                "title": document.title, **revised})
         else:
-            document = intake.publish_upload(upload=item, actor=request.user)
             messages.success(request, _("已发布《%(title)s》：%(n)s 项措施，任务和节点已生成。") % {
                 "title": document.title,
                 "n": document.obligations.filter(kind="measure").count()})
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("obligations:document_upload", item.pk)
 
 

@@ -309,3 +309,19 @@ def test_a_revised_version_shows_its_changes_and_keeps_the_tasks_history(client,
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     codes = {i.obligation.code for i in obligations_in_force(region=county, on=tomorrow)}
     assert "一.(二)" not in codes
+
+
+def test_a_revision_is_published_through_the_api_too(client, place):
+    county, admin = place
+    client.force_login(admin)
+    first = _parsed_upload(client, county)
+    client.post(f"/api/v1/document-uploads/{first.pk}/publish/")
+    response = client.post("/api/v1/document-uploads/", {
+        "file": SimpleUploadedFile("修订.txt", REVISED.encode()), "region": county.code})
+    second = response.json()["id"]
+    tasks.parse_upload(second)
+    published = client.post(f"/api/v1/document-uploads/{second}/publish/",
+                            {"reason": "另行发文"})
+    assert published.status_code == 200, published.content
+    assert PolicyDocument.objects.count() == 1
+    assert Obligation.objects.get(code="一.(二)").withdrawn_reason == "另行发文"
