@@ -296,6 +296,8 @@ def test_a_revised_version_shows_its_changes_and_keeps_the_tasks_history(client,
     stopped.refresh_from_db()
     assert stopped.withdrawn_reason == "就业帮扶另行发文" and stopped.withdrawn_on
     assert stopped.tasks.exists()  # never deleted
+    stopped_page = client.get(reverse("obligations:task", args=[stopped.tasks.first().pk]))
+    assert "起停止执行：就业帮扶另行发文" in stopped_page.content.decode()
     added = Obligation.objects.get(document=document, code="一.(三)")
     assert added.parent.code == "一" and added.title.startswith("加强监测帮扶")
     assert added.tasks.filter(role="lead").exists() and added.tasks.get().milestones.exists()
