@@ -327,3 +327,14 @@ def test_a_revision_is_published_through_the_api_too(client, place):
     assert published.status_code == 200, published.content
     assert PolicyDocument.objects.count() == 1
     assert Obligation.objects.get(code="一.(二)").withdrawn_reason == "另行发文"
+
+
+def test_make_runs_demo_has_a_parsed_upload_waiting_to_be_published(client, place):
+    from django.core.management import call_command
+
+    call_command("demo_uploads", verbosity=0)
+    call_command("demo_uploads", verbosity=0)  # once only
+    upload = DocumentUpload.objects.get()
+    assert upload.status == "parsed"
+    assert len([n for n in upload.parsed["nodes"] if n["kind"] == "measure"]) == 13
+    assert not PolicyDocument.objects.exists()
