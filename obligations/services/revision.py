@@ -20,8 +20,16 @@ from django.utils.translation import gettext as _
 from obligations.importers import ParsedDocument
 from obligations.importers.excel import Problem, Sheet
 from obligations.importers.table import TableRow
-from obligations.models import DataFlag, DocumentUpload, Milestone, Obligation, PolicyDocument
+from obligations.models import (
+    DataFlag,
+    DocumentUpload,
+    Milestone,
+    Obligation,
+    PolicyDocument,
+    Region,
+)
 from obligations.selectors.in_force import current_period
+from obligations.selectors.units import infer_region
 from obligations.services import audit
 from obligations.services.changes import register_changed_on_commit
 from obligations.services.intake import same_content_document
@@ -53,13 +61,14 @@ class RevisionPlan:
         return bool(self.changed_rows or self.removed)
 
 
-def revised_document(parsed: ParsedDocument) -> PolicyDocument | None:
+def revised_document(parsed: ParsedDocument, *, region=None) -> PolicyDocument | None:
     """The document a parsed upload is a new version of: the same 文号, or (no 文号) the
-    same title in the same place."""
+    same title in the same region (two counties' 工作要点 are not versions of each other)."""
     if parsed.doc_number:
         return PolicyDocument.objects.filter(doc_number=parsed.doc_number).first()
-    if parsed.title:
-        return PolicyDocument.objects.filter(doc_number="", title=parsed.title).first()
+    if parsed.title and region is not None:
+        return PolicyDocument.objects.filter(doc_number="", title=parsed.title,
+                                             region=region).first()
     return None
 
 
@@ -159,7 +168,10 @@ def revision_of(upload: DocumentUpload) -> tuple[PolicyDocument | None, Revision
     if upload.status != DocumentUpload.Status.PARSED or not upload.parsed:
         return None, None
     parsed = ParsedDocument.from_dict(upload.parsed)
-    document = revised_document(parsed)
+    region = upload.region
+    if region is None and parsed.region_code:
+        region = Region.objects.filter(code=parsed.region_code).first()
+    document = revised_document(parsed, region=region or infer_region(parsed))
     if document is None:
         return None, None
     return document, plan_revision(document=document, parsed=parsed)

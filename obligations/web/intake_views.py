@@ -38,6 +38,11 @@ class DocumentUploadForm(forms.Form):
         self.fields["region"].queryset = regions.order_by("path")
 
 
+def _field_errors(error: ValidationError) -> dict:
+    """A service's refusal as {field: messages}; one without fields under None."""
+    return error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+
+
 def _require_uploader(request):
     if not scope.can_upload_documents(request.user):
         raise PermissionDenied(_("只有管理员可以导入政策文件。"))
@@ -62,7 +67,7 @@ def upload(request):
                                           region=form.cleaned_data["region"],
                                           actor=request.user)
         except ValidationError as error:
-            for message in error.message_dict.get("file", error.messages):
+            for message in _field_errors(error).get("file", error.messages):
                 form.add_error("file", message)
         else:
             transaction.on_commit(lambda: tasks.parse_upload.delay(item.pk))
@@ -153,7 +158,7 @@ def correct(request, pk, index):
             intake.correct_measure(upload=item, index=index, actor=request.user,
                                    **form.cleaned_data)
         except ValidationError as error:
-            for field, messages_ in error.message_dict.items():
+            for field, messages_ in _field_errors(error).items():
                 form.add_error(field if field in form.fields else None, messages_)
         else:
             messages.success(request, _("已修改措施 %(code)s。") % {

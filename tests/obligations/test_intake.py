@@ -338,3 +338,20 @@ def test_make_runs_demo_has_a_parsed_upload_waiting_to_be_published(client, plac
     assert upload.status == "parsed"
     assert len([n for n in upload.parsed["nodes"] if n["kind"] == "measure"]) == 13
     assert not PolicyDocument.objects.exists()
+
+
+def test_another_countys_document_of_the_same_title_is_not_a_revision(client, place):
+    county, admin = place
+    other = Region.objects.create(code="990102", name="另一县", level="county")
+    client.force_login(admin)
+    no_number = TEXT.replace("测政办发〔2022〕5号\n", "")
+    _upload(client, content=no_number.encode(), region=county)
+    first = DocumentUpload.objects.get()
+    tasks.parse_upload(first.pk)
+    client.post(reverse("obligations:document_upload_publish", args=[first.pk]))
+    elsewhere = no_number.replace("（二）稳定就业帮扶", "（二）稳定务工帮扶")
+    _upload(client, content=elsewhere.encode(), region=other)
+    second = DocumentUpload.objects.latest("id")
+    tasks.parse_upload(second.pk)
+    page = client.get(reverse("obligations:document_upload", args=[second.pk])).content.decode()
+    assert "的修订版" not in page and "发布到责任清单" in page
