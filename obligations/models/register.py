@@ -318,6 +318,8 @@ class PolicyDocument(models.Model):
     )
     source_name = models.CharField(_("来源文件"), max_length=200, blank=True)
     source_text = models.TextField(_("原文"), blank=True)
+    attachments = models.JSONField(_("附件"), default=list, blank=True,
+                                   help_text=_("文件所附的附件标题，如“附件1：监测对象认定标准”"))
     imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
 
     class Meta:

@@ -58,6 +58,7 @@ def save_parsed_document(
         issued_year=parsed.issued_year,
         source_name=parsed.source_name,
         source_text=source_text,
+        attachments=list(getattr(parsed, "attachments", []) or []),
     )
     document.implements.set([_document_stub(number) for number in parsed.implements])
     flags = [DataFlag(document=document, kind=f.kind, message=f.message) for f in parsed.flags]

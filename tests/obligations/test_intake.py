@@ -298,6 +298,8 @@ def test_a_revised_version_shows_its_changes_and_keeps_the_tasks_history(client,
     assert stopped.tasks.exists()  # never deleted
     stopped_page = client.get(reverse("obligations:task", args=[stopped.tasks.first().pk]))
     assert "起停止执行：就业帮扶另行发文" in stopped_page.content.decode()
+    listing = client.get(reverse("obligations:tasks"), {"q": "稳定就业帮扶"}).content.decode()
+    assert listing.count("data-withdrawn") == stopped.tasks.count() == 2
     added = Obligation.objects.get(document=document, code="一.(三)")
     assert added.parent.code == "一" and added.title.startswith("加强监测帮扶")
     assert added.tasks.filter(role="lead").exists() and added.tasks.get().milestones.exists()
@@ -355,3 +357,17 @@ def test_another_countys_document_of_the_same_title_is_not_a_revision(client, pl
     tasks.parse_upload(second.pk)
     page = client.get(reverse("obligations:document_upload", args=[second.pk])).content.decode()
     assert "的修订版" not in page and "发布到责任清单" in page
+
+
+def test_a_documents_attachments_are_kept(client, place):
+    county, admin = place
+    client.force_login(admin)
+    text = TEXT.replace("测试县人民政府办公室\n2022年3月1日",
+                        "附件：1.重点任务分工表\n2.监测对象认定标准\n测试县人民政府办公室\n2022年3月1日")
+    _upload(client, content=text.encode(), region=county)
+    upload = DocumentUpload.objects.get()
+    tasks.parse_upload(upload.pk)
+    page = client.get(reverse("obligations:document_upload", args=[upload.pk])).content.decode()
+    assert "监测对象认定标准" in page
+    client.post(reverse("obligations:document_upload_publish", args=[upload.pk]))
+    assert any("监测对象认定标准" in a for a in PolicyDocument.objects.get().attachments)
