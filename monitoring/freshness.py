@@ -7,19 +7,14 @@ county, one rebuild of that county's part of the progress summaries a minute lat
 rebuild: the first sets the county's pending key in Redis (the cache), the rebuild clears it
 as it starts. A change that names no region (a new document) queues a whole rebuild.
 Commands that load data (load_seed) ask for the rebuild in-process, so the figures are there
-when they end. Every dashboard and the API show `computed_at()`, the time of the figures. The receiver
+when they end. Every dashboard and the API show the summary rows' `computed_at`. The receiver
 that queues the Celery task is monitoring.tasks.on_register_changed.
 """
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Max
-
-from monitoring.models import ProgressSummary
 
 PENDING_KEY = "monitoring:summaries-rebuild-pending"  # + ":<county code>" or ":*"
 WHOLE = "*"
@@ -58,8 +53,3 @@ def claim(county: str) -> bool:
 
 def rebuild_started(county: str | None = None) -> None:
     cache.delete(pending_key(county or WHOLE))
-
-
-def computed_at() -> datetime.datetime | None:
-    """When the summaries the dashboards show were computed (one query)."""
-    return ProgressSummary.objects.aggregate(at=Max("computed_at"))["at"]

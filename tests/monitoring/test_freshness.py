@@ -114,7 +114,8 @@ def test_every_dashboard_says_when_its_figures_were_computed(client, world):
     html = client.get(reverse("monitoring:overview")).content.decode()
     assert "数据尚未汇总" in html  # honest before the first rebuild
     call_command("aggregate_progress")
-    at = timezone.localtime(freshness.computed_at())
+    at = timezone.localtime(ProgressSummary.objects.get(
+        scope="region", scope_id=w.province.pk, year=0).computed_at)
     stamp = f"数据更新于 {at.year}年{at.month}月{at.day}日 {at:%H:%M}"
     for url in (reverse("monitoring:overview"), reverse("monitoring:region", args=[w.east.code]),
                 reverse("monitoring:unit", args=[w.east_unit.pk])):

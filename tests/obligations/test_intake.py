@@ -371,3 +371,45 @@ def test_a_documents_attachments_are_kept(client, place):
     assert "监测对象认定标准" in page
     client.post(reverse("obligations:document_upload_publish", args=[upload.pk]))
     assert any("监测对象认定标准" in a for a in PolicyDocument.objects.get().attachments)
+
+
+def _queries(client, url, **params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured), response
+
+
+def test_intake_lists_and_preview_run_a_fixed_number_of_queries(client, place):
+    county, admin = place
+    client.force_login(admin)
+    _upload(client, region=county)
+    tasks.parse_upload(DocumentUpload.objects.get().pk)
+    small = [_queries(client, reverse("obligations:document_uploads")),
+             _queries(client, "/api/v1/document-uploads/")]
+    for n in range(6):
+        _upload(client, name=f"方案{n}.txt", content=TEXT.replace("5号", f"{n + 10}号").encode(),
+                region=county)
+    large = [_queries(client, reverse("obligations:document_uploads")),
+             _queries(client, "/api/v1/document-uploads/")]
+    assert [q for q, _r in small] == [q for q, _r in large]
+    assert large[0][1].content.decode().count("/register/documents/") > \
+        small[0][1].content.decode().count("/register/documents/")
+    assert large[1][1].json()["count"] == 7 and small[1][1].json()["count"] == 1
+
+    first = DocumentUpload.objects.earliest("id")
+    few, page = _queries(client, reverse("obligations:document_upload", args=[first.pk]))
+    more = TEXT + "".join(
+        f"（{n}）新增措施{n}。加强第{n}项工作。（牵头单位：县财政局；配合单位：县农业农村局）\n"
+        for n in "三四五六七八九十")
+    _upload(client, name="更多措施.txt", content=more.replace("5号", "99号").encode(),
+            region=county)
+    bigger = DocumentUpload.objects.latest("id")
+    tasks.parse_upload(bigger.pk)
+    many, page_many = _queries(client, reverse("obligations:document_upload", args=[bigger.pk]))
+    assert page_many.content.decode().count("data-code=") == 10 > page.content.decode().count(
+        "data-code=") == 2
+    assert many == few
