@@ -38,25 +38,43 @@ from .parsed import Flag, UnitRef
 from .text import fullwidth_parens, squeeze
 
 LEAD, SUPPORT, LEADERS, PERSONS, DEADLINE = "lead", "support", "leaders", "persons", "deadline"
+# A role label is composed: a role word, an optional 责任, and what is named — "牵头单位",
+# "牵头责任单位", "协同责任单位", "配合部门", "牵头负责领导". The role word says lead or support;
+# a label naming 领导 gives leaders whatever its role word.
+_LEAD_ROLES = ("牵头", "主责", "主办", "承办", "实施", "落实", "责任", "主要责任")
+_SUPPORT_ROLES = ("配合", "参与", "协办", "协同", "协作", "支持", "协助")
+_UNIT_NOUNS = ("单位", "部门")
+
+
+def _composed(roles: tuple[str, ...], kind: str) -> dict[str, str]:
+    labels = {}
+    for role in roles:
+        for noun in _UNIT_NOUNS:
+            labels[f"{role}{noun}"] = kind
+            if role != "责任" and not role.endswith("责任"):
+                labels[f"{role}责任{noun}"] = kind
+    return labels
+
+
 LABELS = {
-    **dict.fromkeys(
-        ("牵头单位", "牵头部门", "责任单位", "责任部门", "主责单位", "主责部门", "主办单位",
-         "承办单位", "实施单位", "落实单位"),
-        LEAD,
-    ),
-    **dict.fromkeys(
-        ("配合单位", "配合部门", "参与单位", "参与部门", "协办单位", "协同单位", "协作单位",
-         "支持单位"),
-        SUPPORT,
-    ),
-    **dict.fromkeys(("责任领导", "分管领导", "牵头领导", "分管县领导", "分管市领导", "包抓领导"),
+    **_composed(_LEAD_ROLES, LEAD),
+    **_composed(_SUPPORT_ROLES, SUPPORT),
+    **dict.fromkeys(("责任领导", "分管领导", "牵头领导", "分管县领导", "分管市领导", "分管区领导",
+                     "包抓领导", "牵头负责领导", "负责领导", "牵头责任领导", "联系领导"),
                     LEADERS),
     **dict.fromkeys(("责任人", "具体责任人", "联系人"), PERSONS),
     **dict.fromkeys(("完成时限", "完成时间", "时间节点", "进度安排", "时限要求"), DEADLINE),
 }
 # Lists given under these labels are the ones a "列第一位者为牵头单位" convention splits;
 # 牵头单位 itself says who leads.
-GENERIC_LABELS = ("责任单位", "责任部门", "实施单位", "落实单位")
+GENERIC_LABELS = ("责任单位", "责任部门", "实施单位", "落实单位", "实施部门", "落实部门")
+# Labels that name the lead outright. Beside one of them, a generic 责任单位 list names the
+# units that share the work, not further leads: "牵头单位：区发改局；责任单位：各街道" — a reader
+# takes 区发改局 as lead and 各街道 as supporting. Alone, 责任单位 leads.
+EXPLICIT_LEAD_LABELS = tuple(
+    label for label, kind in LABELS.items()
+    if kind == LEAD and label not in GENERIC_LABELS and label.startswith(("牵头", "主责", "主办"))
+)
 _LABEL_ALT = "|".join(sorted(LABELS, key=len, reverse=True))
 LABEL_RE = re.compile(f"(?P<label>{_LABEL_ALT})\\s*[:：]\\s*")
 # "【牵头单位】县农业农村局【配合单位】县财政局": read as "牵头单位：…".
@@ -324,8 +342,12 @@ def read_clause(
         first_leads = reading.convention
     pairs = tokens(content)
     reading.labelled = any(label for label, _ in pairs)
+    names_lead = any(label in EXPLICIT_LEAD_LABELS for label, _ in pairs)
+    shared: list[UnitRef] = []
     for label, value in pairs:
         kind = LABELS.get(label, LEAD)
+        if names_lead and label in GENERIC_LABELS:
+            kind = SUPPORT  # "牵头单位：X；责任单位：Y": Y shares the work under X
         if kind == LEADERS:
             reading.leaders.extend(split_people(_first_part(value)))
         elif kind == PERSONS:
@@ -348,7 +370,13 @@ def read_clause(
             generic = not label or label in GENERIC_LABELS
             if first_leads and generic:
                 refs = _first_leads(refs)
+            if names_lead and label in GENERIC_LABELS:
+                shared.extend(refs)
             reading.units.extend(refs)
+    if shared:  # "责任单位：X、Y；牵头单位：X": the list repeats the lead, X is not also support
+        leads = {r.name for r in reading.units if r.role == LEAD}
+        repeated = {id(r) for r in shared if r.name in leads}
+        reading.units = [r for r in reading.units if id(r) not in repeated]
     _explicit_lead_makes_others_support(reading.units)
     _check_roles(reading)
     if not reading.labelled and not (reading.units or reading.leaders or reading.persons):

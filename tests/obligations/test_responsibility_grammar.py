@@ -582,3 +582,43 @@ def test_an_appended_task_table_of_new_tasks_adds_measures_instead_of_flags():
 def test_a_collective_written_with_tortoise_shell_brackets_stays_whole():
     found = _measures("一、保持帮扶政策总体稳定。（省乡村振兴局、省财政厅，各市、县〔区〕人民政府按职责分工负责）\n")
     assert found["一"].lead_units == ["省乡村振兴局", "省财政厅", "各市、县（区）人民政府"]
+
+
+# ------------------------------------------------------------ a named lead beside 责任单位
+
+
+@pytest.mark.parametrize(
+    "clause, lead, support",
+    [
+        # 牵头单位 names the lead; the 责任单位 beside it share the work
+        ("牵头单位：县商务局；责任单位：县市场监管局，各乡镇", ["县商务局"], ["县市场监管局", "各乡（镇）"]),
+        ("责任部门：市教育局、市人社局；牵头部门：市教育局", ["市教育局"], ["市人社局"]),
+        ("主责单位：区水务局；责任单位：各街道", ["区水务局"], ["各街道"]),
+        # alone, 责任单位 leads
+        ("责任单位：县商务局、县市场监管局", ["县商务局", "县市场监管局"], []),
+    ],
+)
+def test_generic_responsible_units_support_beside_a_named_lead(clause, lead, support):
+    assert roles(clause) == (lead, support)
+
+
+def test_lead_and_responsible_unit_lines_after_a_measure():
+    found = _measures(
+        "一、主要目标\n1.城镇新增就业3000人以上。\n牵头单位：县人社局\n责任单位：各乡镇，县工业园区管委会\n"
+    )
+    assert found["一.1"].lead_units == ["县人社局"]
+    assert found["一.1"].supporting_units == ["各乡（镇）", "县工业园区管委会"]
+
+
+@pytest.mark.parametrize(
+    "clause, lead, support, leaders",
+    [
+        # labels are composed: a role word, an optional 责任, and 单位/部门/领导
+        ("牵头责任单位：市交通局；协同责任单位：市财政局、市公安局", ["市交通局"], ["市财政局", "市公安局"], []),
+        ("牵头负责领导：王某某；牵头责任单位：市交通局", ["市交通局"], [], ["王某某"]),
+        ("主办部门：市住建局；协作部门：市城管局", ["市住建局"], ["市城管局"], []),
+    ],
+)
+def test_composed_role_labels(clause, lead, support, leaders):
+    assert roles(clause) == (lead, support)
+    assert read_clause(clause).leaders == leaders
