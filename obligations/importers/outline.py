@@ -21,16 +21,23 @@ CHAPTER, SECTION, ARTICLE, L1, L2, L3, L4, L5 = range(8)
 _N = f"[{CN_NUMERAL}]+"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _PAREN_DIGITS = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
+# Full stops other than "." and "．" that typesetting puts after an item number: "1﹒" (U+FE52
+# small full stop), "1｡" (halfwidth ideographic full stop).
+_STOPS = "﹒｡"
 MARKERS = [
     (CHAPTER, re.compile(f"^第\\s*({_N})\\s*章\\s*(.*)$")),
     (SECTION, re.compile(f"^第\\s*({_N})\\s*节\\s*(.*)$")),
     (ARTICLE, re.compile(f"^第\\s*({_N})\\s*条\\s*(.*)$")),
-    (L1, re.compile(f"^({_N})\\s*[、，．]\\s*(.*)$")),
+    (L1, re.compile(f"^({_N})\\s*[、，．{_STOPS}]\\s*(.*)$")),
     (L2, re.compile(f"^[（(]\\s*({_N})\\s*[）)]\\s*(.*)$")),
-    (L3, re.compile(r"^(\d{1,2})\s*[、.．](?!\s*\d)\s*(.*)$")),
+    (L3, re.compile(f"^(\\d{{1,2}})\\s*[、.．{_STOPS}](?!\\s*\\d)\\s*(.*)$")),
     (L4, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(.*)$")),
     (L5, re.compile(f"^([{_CIRCLED}{_PAREN_DIGITS}])\\s*(.*)$")),
 ]
+# "11.121人才梯队项目": an item number whose text starts with digits. Read so only when the
+# number continues the running sequence (10 → 11) at the start of a paragraph; otherwise
+# "2.5万亩" is a decimal.
+_RUNNING_L3_RE = re.compile(f"^(\\d{{1,2}})\\s*[.．{_STOPS}]\\s*(\\d+(?![\\d.．%‰])\\D.*)$")
 # 000: OCR lost the numeral of several "（一）": "（深刻领会推进有效衔接的重要意义。…"
 _LOST_L2_RE = re.compile(f"^[（(](?=[{CJK}])([^）)。]{{2,60}})。")
 _TOC_RE = re.compile(r"[…\.·]{4,}\s*[（(]?\d+[）)]?")
@@ -110,8 +117,13 @@ def split_outline(lines: list[str]) -> tuple[list[str], list[RawNode], list[Flag
     flags: list[Flag] = []
     started = False
     previous = ""
+    last_arabic = 0
     for line in cleaned:
         marker = match_marker(line, allow_lost=uses_lost and started and _after_item(previous))
+        if marker is None and started and _after_item(previous):
+            marker = _running_item(line, last_arabic + 1)
+        if marker and marker[0] == L3:
+            last_arabic = marker[1]
         if not started:
             if marker and marker[0] == top:
                 started = True
@@ -143,6 +155,14 @@ def split_outline(lines: list[str]) -> tuple[list[str], list[RawNode], list[Flag
         previous = line
     _number_lost_markers(roots, flags)
     return preamble, roots, flags
+
+
+def _running_item(line: str, expected: int) -> tuple[int, int, str, str] | None:
+    """ "11.121人才梯队项目" after item 10: item 11, whose text is "121人才梯队项目"."""
+    match = _RUNNING_L3_RE.match(line)
+    if match and int(match.group(1)) == expected and expected > 1:
+        return L3, expected, line[: match.start(2)].strip(), match.group(2)
+    return None
 
 
 def _after_item(previous: str) -> bool:

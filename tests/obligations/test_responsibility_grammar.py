@@ -622,3 +622,33 @@ def test_lead_and_responsible_unit_lines_after_a_measure():
 def test_composed_role_labels(clause, lead, support, leaders):
     assert roles(clause) == (lead, support)
     assert read_clause(clause).leaders == leaders
+
+
+# ------------------------------------------------------------ numbering: other full stops, running numbers
+
+
+def test_item_numbers_written_with_a_small_full_stop():
+    text = ("某省重点工作责任分解\n一、主要目标\n1﹒粮食产量稳定在600亿斤以上。\n牵头责任单位：省农业农村厅。\n"
+            "2﹒城镇新增就业60万人。\n牵头责任单位：省人力资源社会保障厅。\n")
+    found, _ = measures(text)
+    assert found == {"一.1": (["省农业农村厅"], []), "一.2": (["省人力资源社会保障厅"], [])}
+
+
+def test_item_number_followed_by_digits_when_it_continues_the_sequence():
+    text = (
+        "某市人才工程实施意见\n一、重点项目\n1.青年英才项目。（牵头单位：市人社局）\n"
+        "2.365工匠培养项目。每年培养工匠365名。（牵头单位：市总工会）\n"
+        "3.科技人才项目。（牵头单位：市科技局）\n"
+    )
+    found, doc = measures(text)
+    assert list(found) == ["一.1", "一.2", "一.3"]
+    assert found["一.2"] == (["市总工会"], [])
+    assert next(m for m in doc.measures if m.code == "一.2").title == "365工匠培养项目"
+
+
+def test_a_decimal_at_the_start_of_a_line_out_of_sequence_is_text():
+    text = (
+        "某市人才工程实施意见\n一、重点项目\n1.青年英才项目。全年引进人才\n"
+        "5.5万人，其中博士200名。（牵头单位：市人社局）\n"
+    )
+    assert [c for c, _ in codes(text)] == ["一", "一.1"]
