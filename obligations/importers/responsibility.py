@@ -582,6 +582,7 @@ def measure_clauses(text: str, *, first_leads: bool = False) -> list[Clause]:
     """
     clauses: list[Clause] = []
     covered_from = 0
+    text = square_clauses(text)
     spans = parentheticals(text)
     for index, (start, end, content) in enumerate(spans):
         at_end = index == len(spans) - 1 and not re.sub(r"[\s。.；;，,]", "", text[end:])
@@ -602,6 +603,16 @@ def measure_clauses(text: str, *, first_leads: bool = False) -> list[Clause]:
     if clauses:
         return clauses
     return running_text_clauses(text, first_leads=first_leads)
+
+
+# "[牵头单位:县发改局(粮食局);责任单位:各镇人民政府]": square brackets, used when the units
+# themselves carry round ones, hold a clause when they open with a role label.
+_SQUARE_CLAUSE_RE = re.compile(f"[\\[［](?=\\s*(?:{_LABEL_ALT})\\s*[:：])([^\\[\\]［］]*)[\\]］]")
+
+
+def square_clauses(text: str) -> str:
+    """A labelled clause in [ ] or ［ ］ rewritten as （ ）, same length (offsets hold)."""
+    return _SQUARE_CLAUSE_RE.sub(lambda m: f"（{m.group(1)}）", text)
 
 
 def _has_role_word(content: str) -> bool:

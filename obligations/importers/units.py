@@ -21,6 +21,7 @@ from .responsibility import (
     read_clause,
     split_names,
     split_people,
+    square_clauses,
     states_convention,
 )
 from .text import CJK
@@ -115,12 +116,13 @@ def _read_node(node: Node, *, first_leads: bool) -> str | None:
             return reading.rule
         return None
     clauses: list[Clause] = []
-    title_clause = _TITLE_CLAUSE_RE.search(node.title)
+    title = square_clauses(node.title)
+    title_clause = _TITLE_CLAUSE_RE.search(title)
     if title_clause:  # "3.做好宣传工作（牵头单位：县委宣传部）" with no full stop
-        found = measure_clauses(node.title, first_leads=first_leads)
-        if found and found[-1].end >= len(node.title.rstrip()):
+        found = measure_clauses(title, first_leads=first_leads)
+        if found and found[-1].end >= len(title.rstrip()):
             clauses.append(found[-1])
-            node.title = node.title[: found[-1].start].rstrip(" ，,。")
+            node.title = title[: found[-1].start].rstrip(" ，,。")
     clauses.extend(measure_clauses(node.text, first_leads=first_leads))
     rule = None
     for clause in clauses:

@@ -652,3 +652,14 @@ def test_a_decimal_at_the_start_of_a_line_out_of_sequence_is_text():
         "5.5万人，其中博士200名。（牵头单位：市人社局）\n"
     )
     assert [c for c, _ in codes(text)] == ["一", "一.1"]
+
+
+def test_a_labelled_clause_in_square_brackets_around_units_with_round_ones():
+    found, doc = measures(
+        "某县重点工作责任分解\n一、主要目标\n（一）城镇新增就业2000人。[牵头单位:县人社局(县就业局);责任单位:各镇人民政府]\n"
+        "（二）做好宣传工作［牵头单位：县委宣传部］\n（三）引用文件[2021]不是责任分工。（牵头单位：县政府办）\n"
+    )
+    assert found["一.(一)"] == (["县人社局（县就业局）"], ["各镇人民政府"])
+    assert found["一.(二)"] == (["县委宣传部"], [])
+    assert next(m for m in doc.measures if m.code == "一.(二)").title == "做好宣传工作"
+    assert found["一.(三)"] == (["县政府办"], [])
