@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from .parsed import Flag, Node
-from .responsibility import read_clause, states_convention
+from .responsibility import EXPLICIT_LEAD_LABELS, GENERIC_LABELS, read_clause, states_convention
 from .text import clean_line, squeeze
 from .units import split_names, split_people
 
@@ -21,7 +21,8 @@ COLUMNS = {
     "matter": ("主要事项", "重点任务", "事项", "任务类别", "重点工作", "类别", "项目", "考核项目",
                "工作类别", "领域"),
     "content": ("具体内容", "工作内容", "任务名称", "内容", "主要内容", "工作任务", "任务",
-                "具体任务", "重点事项", "考核内容", "工作事项", "目标任务"),
+                "具体任务", "重点事项", "考核内容", "工作事项", "目标任务", "预期目标", "主要目标",
+                "发展目标", "年度目标", "目标内容"),
     "measures": ("主要措施", "具体措施", "工作措施", "措施", "工作举措", "具体举措", "工作要求",
                  "任务要求及举措", "任务要求", "举措", "推进措施", "工作目标及措施"),
     "leaders": ("责任领导", "分管领导", "牵头领导", "分管县领导", "分管市领导", "包抓领导"),
@@ -60,7 +61,15 @@ def _partial_header(cells: list[str]) -> dict[int, str]:
     its note in brackets set aside ("责任部门(加*号为牵头部门,其余为参与部门)")."""
     mapping: dict[int, str] = {}
     names = [_header_name(cell)[0] for cell in cells]
+    # Beside a 牵头单位 column, a 责任单位 column names the units that share the work (the rule
+    # the grammar applies to labels, responsibility.EXPLICIT_LEAD_LABELS).
+    named_lead = any(name in EXPLICIT_LEAD_LABELS and name in COLUMNS["lead"] for name in names)
     for index, name in enumerate(names):
+        if named_lead and name in GENERIC_LABELS:
+            shared = "support" if "support" not in mapping.values() else "places"
+            if shared not in mapping.values():
+                mapping[index] = shared
+            continue
         for field, known in COLUMNS.items():
             if field not in mapping.values() and name in known:
                 mapping[index] = field
@@ -84,7 +93,10 @@ def _header_name(cell: str) -> tuple[str, str]:
     """(name, note): "责任部门(加*号为牵头部门)" → ("责任部门", "加*号为牵头部门")."""
     text = re.sub(r"\s", "", clean_line(cell))
     notes = re.findall(r"[（(]([^（）()]*)[）)]", text)
-    return re.sub(r"[（(][^（）()]*[）)]", "", text), "；".join(notes)
+    name = re.sub(r"[（(][^（）()]*[）)]", "", text)
+    # "2022年预期目标", "2023年度重点任务": the year says when, the rest names the column.
+    name = re.sub(r"^(?:\d{4}|[〇○一二三四五六七八九零]{4})\s*年度?", "", name) or name
+    return name, "；".join(notes)
 
 
 def header_conventions(cells: list[str], mapping: dict[int, str]) -> bool:

@@ -663,3 +663,27 @@ def test_a_labelled_clause_in_square_brackets_around_units_with_round_ones():
     assert found["一.(二)"] == (["县委宣传部"], [])
     assert next(m for m in doc.measures if m.code == "一.(二)").title == "做好宣传工作"
     assert found["一.(三)"] == (["县政府办"], [])
+
+
+def test_table_header_cell_with_a_year_names_its_column():
+    text = (
+        "某区政府工作报告目标任务分解表\n"
+        "序号\t2023年预期目标\t责任单位\t备注\n"
+        "1\t地区生产总值增长6%左右\t区发展改革委\t\n"
+        "2\t城镇调查失业率控制在5.5%以内\t区人力社保局\t\n"
+    )
+    assert table_measures(text) == [
+        ("1", "地区生产总值增长6%左右", ["区发展改革委"], [], ""),
+        ("2", "城镇调查失业率控制在5.5%以内", ["区人力社保局"], [], ""),
+    ]
+
+
+def test_table_with_lead_and_responsible_unit_columns():
+    text = (
+        "某县重点工作任务分解表\n"
+        "序号 | 工作任务 | 责任单位 | 牵头单位 | 完成时限\n"
+        "1 | 新建高标准农田1万亩 | 各乡镇，县财政局 | 县农业农村局 | 2023年底\n"
+    )
+    assert table_measures(text) == [
+        ("1", "新建高标准农田1万亩", ["县农业农村局"], ["各乡（镇）", "县财政局"], "2023年底"),
+    ]
