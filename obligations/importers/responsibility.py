@@ -171,6 +171,14 @@ _LEVEL_TAIL_RE = re.compile(
 )
 
 
+# "省政府各部门、各直属机构": "各直属机构" names no one until the owner written before it in
+# "省政府各部门" is read into it; the two stay one collective. "各街道", "各乡镇" stand alone.
+_OWNED_COLLECTIVE_RE = re.compile(r"^[^各]+各\S+$")
+_OWNERLESS_TAIL_RE = re.compile(
+    r"^各(?:直属|所属|下属|派出)?(?:部门|单位|机构|事业单位|企业|部门单位)$|^各直属机构$"
+)
+
+
 def fix_city_finance(text: str) -> tuple[str, list[Flag]]:
     """Repairs the OCR'd "各市（州）、县财政局" wherever it occurs; records each repair."""
     flags = []
@@ -231,6 +239,9 @@ def split_names(value: str, *, dedupe: bool = True) -> list[str]:
                 continue
             if result and result[-1].startswith("各") and _LEVEL_TAIL_RE.match(name):
                 result[-1] = f"{result[-1]}、{name}"
+                continue
+            if result and _OWNED_COLLECTIVE_RE.match(result[-1]) and _OWNERLESS_TAIL_RE.match(name):
+                result[-1] = f"{result[-1]}、{name}"  # "省政府各部门、各直属机构": one owner
                 continue
             result.append(name)
     if not dedupe:

@@ -687,3 +687,17 @@ def test_table_with_lead_and_responsible_unit_columns():
     assert table_measures(text) == [
         ("1", "新建高标准农田1万亩", ["县农业农村局"], ["各乡（镇）", "县财政局"], "2023年底"),
     ]
+
+
+@pytest.mark.parametrize(
+    "written, names",
+    [
+        # the owner written once covers the ownerless collective after it
+        ("市政府各部门、各直属机构", ["市政府各部门、各直属机构"]),
+        ("县直各部门、各直属单位，各乡镇", ["县直各部门、各直属单位", "各乡（镇）"]),
+        # a collective of places has no owner to share
+        ("区直各部门、各街道", ["区直各部门", "各街道"]),
+    ],
+)
+def test_an_ownerless_collective_shares_the_owner_before_it(written, names):
+    assert split_names(written) == names
