@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from monitoring.models import AssessmentResult, AssessmentYear, ProgressSummary
+from obligations.models import Obligation
 from obligations.selectors import scope
 
 
@@ -23,20 +24,25 @@ def assessment_years_visible_to(user) -> QuerySet[AssessmentYear]:
 
 
 def assessment_results_visible_to(user) -> QuerySet[AssessmentResult]:
-    """Results of the visible years, of the regions and units in the user's scope."""
+    """Results of the visible years, of the regions and units of the user's dashboard
+    subtree (as the assessment page shows them: never a parent's or a sibling's figures)."""
     queryset = AssessmentResult.objects.filter(year__in=assessment_years_visible_to(user))
     if not scope.is_admin(user):
-        queryset = queryset.filter(Q(region__in=scope.regions_visible_to(user))
-                                   | Q(unit__in=scope.units_visible_to(user)))
+        queryset = queryset.filter(Q(region__in=scope.dashboard_regions_visible_to(user))
+                                   | Q(unit__in=scope.dashboard_units_visible_to(user)))
     return queryset
 
 
 def summaries_visible_to(user) -> QuerySet[ProgressSummary]:
-    """Summary rows of the regions, units, documents and obligations the user may see."""
-    visible = (Q(scope="region", scope_id__in=scope.regions_visible_to(user).values("pk"))
-               | Q(scope="unit", scope_id__in=scope.units_visible_to(user).values("pk"))
-               | Q(scope="document",
-                   scope_id__in=scope.documents_visible_to(user).values("pk"))
-               | Q(scope="obligation",
-                   scope_id__in=scope.obligations_visible_to(user).values("pk")))
+    """Summary rows the user's dashboards may show: regions and units of their dashboard
+    subtree, and documents (and their obligations) issued within it. A document or obligation
+    row counts every unit the document obliges, so one issued above the user's region would
+    carry sibling regions' figures; officials, who get no dashboards, get no rows."""
+    documents = scope.dashboard_documents_visible_to(user).values("pk")
+    visible = (Q(scope="region",
+                 scope_id__in=scope.dashboard_regions_visible_to(user).values("pk"))
+               | Q(scope="unit", scope_id__in=scope.dashboard_units_visible_to(user).values("pk"))
+               | Q(scope="document", scope_id__in=documents)
+               | Q(scope="obligation", scope_id__in=Obligation.objects.filter(
+                   document__in=documents).values("pk")))
     return ProgressSummary.objects.filter(visible)

@@ -82,6 +82,22 @@ def get_task_for(user, task_id) -> Task:
         raise Http404 from exc
 
 
+def peer_tasks_of(task: Task) -> QuerySet[Task]:
+    """The other units' tasks on the same measure, shown beside the user's own (the lead
+    coordinates its supporters): only those within the task's own county — or, for a task of
+    a city or province unit, its own region — so a measure every county carries never shows
+    one county another's units, statuses or reports. The task is one get_task_for gave."""
+    from obligations.models import Region
+
+    path = task.unit.region.path
+    prefixes = ["/".join(path.split("/")[:i]) + "/" for i in range(1, path.count("/") + 1)]
+    home = (Region.objects.filter(path__in=prefixes)
+            .exclude(level__in=[Region.Level.TOWNSHIP, Region.Level.VILLAGE])
+            .order_by("-path").values_list("path", flat=True).first()) or path
+    return Task.objects.filter(obligation_id=task.obligation_id,
+                               unit__region__path__startswith=home).exclude(pk=task.pk)
+
+
 def can_report_on(user, task: Task) -> bool:
     """Only the task's own unit reports on it (an official of that unit)."""
     return user.is_authenticated and user.memberships.filter(unit_id=task.unit_id,
@@ -213,6 +229,17 @@ def dashboard_tasks_visible_to(user) -> QuerySet[Task]:
     if is_admin(user):
         return Task.objects.all()
     return Task.objects.filter(_under("unit__region__path", _dashboard_paths(user)))
+
+
+def dashboard_documents_visible_to(user):
+    """Documents issued within the user's dashboard subtree (their figures are all theirs)."""
+    from obligations.models import PolicyDocument
+
+    if not can_see_dashboards(user):
+        return PolicyDocument.objects.none()
+    if is_admin(user):
+        return PolicyDocument.objects.all()
+    return PolicyDocument.objects.filter(_under("region__path", _dashboard_paths(user)))
 
 
 def get_dashboard_region_for(user, code):

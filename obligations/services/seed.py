@@ -32,6 +32,16 @@ DEMO_ACCOUNTS = [
     ("xinbin", "新宾县填报人", "210422", "新宾满族自治县人民政府", "official", None),
     ("longde_nongban", "隆德县委农办审核人", "640423", "县委农办", "supervisor", "640423"),
     ("longde_leader", "隆德县领导", "640423", "隆德县人民政府", "leader", "640423"),
+    # a township under Longde (a child unit of the county's tasks)
+    ("longde_chengguan", "隆德县城关镇填报人", "640423100", "城关镇人民政府", "official", None),
+    # Fushun: two counties of the same city and the city above them, so that every page can
+    # be walked as a sibling (issue 14): 新宾 and 清原 carry the same measures of 004.
+    ("xinbin_duban", "新宾县督查审核人", "210422", "新宾满族自治县人民政府", "supervisor", "210422"),
+    ("qingyuan", "清原县填报人", "210423", "清原满族自治县人民政府", "official", None),
+    ("qingyuan_duban", "清原县督查审核人", "210423", "清原满族自治县人民政府", "supervisor",
+     "210423"),
+    ("qingyuan_leader", "清原县领导", "210423", None, "leader", "210423"),
+    ("fushun_leader", "抚顺市领导", "210400", None, "leader", "210400"),
 ]
 ADMIN_ACCOUNT = ("admin", "系统管理员")
 
@@ -103,7 +113,7 @@ def create_demo_accounts() -> list[tuple[str, str, str]]:
     User = get_user_model()
     created = []
     for username, label, region_code, unit_name, role, scope in DEMO_ACCOUNTS:
-        unit = Unit.objects.get(region__code=region_code, name=unit_name)
+        unit = Unit.objects.get(region__code=region_code, name=unit_name) if unit_name else None
         user, new = User.objects.get_or_create(username=username, defaults={"first_name": label})
         if new:
             user.set_password(DEMO_PASSWORD)

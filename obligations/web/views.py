@@ -25,7 +25,6 @@ from obligations.models import (
     ObligationUnit,
     PolicyDocument,
     ProgressReport,
-    Task,
 )
 from obligations.selectors import scope
 from obligations.selectors.register import task_list
@@ -92,7 +91,7 @@ def task_detail(request, pk):
     obligation = task.obligation
     viewer_leads = task.role == "lead" and scope.can_report_on(request.user, task)
     siblings = (
-        Task.objects.filter(obligation=obligation).exclude(pk=task.pk)
+        scope.peer_tasks_of(task)
         .select_related("unit").order_by("role", "unit__name")
         .prefetch_related(Prefetch("reports", to_attr="latest_reports",
                                    queryset=ProgressReport.objects.order_by("-submitted_at", "-id")[:1]))
