@@ -673,6 +673,25 @@ def _all_segments_have_roles(sentence: str) -> bool:
     return all(p is not None and p[1] for p in parsed)
 
 
+# "会同配合单位于2012年10月底前牵头制定完成实施细则": a dated "before" in the text is a time
+# limit the measure sets itself, even with no 完成时限 label.
+_TEXT_DEADLINE_RE = re.compile(
+    r"(?:\d{4}|[〇○一二三四五六七八九零]{4})\s*年\s*(?:\d{1,2}\s*月\s*)?"
+    r"(?:\d{1,2}\s*日|底|末|上旬|中旬|下旬)?\s*(?:以前|之前|前)"
+)
+
+
+def text_deadlines(text: str) -> str:
+    """The time limits written in a measure's text ("2012年10月底前"), in order, joined by "；";
+    for a measure whose clauses, labels or table row give none."""
+    found: list[str] = []
+    for match in _TEXT_DEADLINE_RE.finditer(text):
+        written = re.sub(r"\s", "", match.group(0))
+        if written not in found:
+            found.append(written)
+    return "；".join(found)
+
+
 def prose_duties(text: str) -> list[str]:
     """Units the prose gives duties to ("市卫生健康委负责防范…"): for a reader to check."""
     names = []

@@ -23,6 +23,7 @@ from .responsibility import (
     split_people,
     square_clauses,
     states_convention,
+    text_deadlines,
 )
 from .text import CJK
 
@@ -85,6 +86,8 @@ def read_units(document: ParsedDocument, preamble: list[str]) -> None:
         if convention is not None:
             first_leads = convention
         reading_rule = _read_node(node, first_leads=first_leads)
+        if node.kind == "measure" and not node.deadline_text:
+            node.deadline_text = text_deadlines(f"{node.title}。{node.text}")
         if reading_rule:
             rule = (reading_rule, node.code.split(".")[0])
             document.flags.append(

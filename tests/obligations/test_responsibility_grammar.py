@@ -701,3 +701,13 @@ def test_table_with_lead_and_responsible_unit_columns():
 )
 def test_an_ownerless_collective_shares_the_owner_before_it(written, names):
     assert split_names(written) == names
+
+
+def test_a_dated_time_limit_in_the_text_is_the_deadline_when_no_clause_gives_one():
+    found = _measures(
+        "一、保障措施\n（一）健全工作机制。各牵头单位要于2023年6月底前制定实施细则，各县区要在2023年底前"
+        "出台配套措施。（牵头单位：市人社局）\n"
+        "（二）加强督促检查。到2025年建成督查体系。（牵头单位：市政府督查室；完成时限：长期坚持）\n"
+    )
+    assert found["一.(一)"].deadline_text == "2023年6月底前；2023年底前"
+    assert found["一.(二)"].deadline_text == "长期坚持"  # the label's, not a target year
