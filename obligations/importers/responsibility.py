@@ -380,7 +380,7 @@ def read_clause(
                 continue
             generic = not label or label in GENERIC_LABELS
             if first_leads and generic:
-                refs = _first_leads(refs)
+                refs = _first_leads(refs, written=value)
             if names_lead and label in GENERIC_LABELS:
                 shared.extend(refs)
             reading.units.extend(refs)
@@ -519,9 +519,20 @@ _STARS = ("*", "＊", "★", "☆")
 _ROLE_NOTE_RE = re.compile(r"（(按职责分工负责|按职责负责|负责|按职责分工落实)）$")
 
 
-def _first_leads(refs: list[UnitRef]) -> list[UnitRef]:
-    """Under "列第一位者为牵头单位": the first unit of an unmarked lead list leads, the rest support."""
-    leads = [r for r in refs if r.role == LEAD and not _REGIONAL_RE.match(r.name)]
+def _first_leads(refs: list[UnitRef], *, written: str = "") -> list[UnitRef]:
+    """Under "列第一位者为牵头单位": the first unit of an unmarked lead list leads, the rest support.
+
+    Governments of a level joined to the list by 和/及 ("农业农村部等和各省级人民政府负责") are a
+    second subject: they carry the duty in their own area and lead beside the first-listed
+    unit. Listed after a comma like any other unit ("农业农村部、商务部，各省级人民政府按职责
+    分工负责") they are later-listed units and support.
+    """
+    text = unit_brackets(squeeze(written))
+    conjoined = {
+        r.name for r in refs
+        if _REGIONAL_RE.match(r.name) and re.search(f"(?:和|及){re.escape(r.name)}", text)
+    }
+    leads = [r for r in refs if r.role == LEAD and r.name not in conjoined]
     if len(leads) < 2 or any(r.wording in EXPLICIT_LEAD for r in leads) or any(
         r.role == SUPPORT for r in refs
     ):

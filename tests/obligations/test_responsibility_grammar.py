@@ -711,3 +711,17 @@ def test_a_dated_time_limit_in_the_text_is_the_deadline_when_no_clause_gives_one
     )
     assert found["一.(一)"].deadline_text == "2023年6月底前；2023年底前"
     assert found["一.(二)"].deadline_text == "长期坚持"  # the label's, not a target year
+
+
+@pytest.mark.parametrize(
+    "clause, lead, support",
+    [
+        # after a comma, governments of a level are later-listed units like any other
+        ("国家林草局、财政部，各省级人民政府按职责分工负责", ["国家林草局"], ["财政部", "各省级人民政府"]),
+        ("省民政厅，各市、县〔区〕人民政府按职责分工负责", ["省民政厅"], ["各市、县（区）人民政府"]),
+        # joined by 和/及 they are a second subject and lead in their own area
+        ("国家林草局、财政部等和各省级人民政府负责", ["国家林草局", "各省级人民政府"], ["财政部"]),
+    ],
+)
+def test_first_listed_convention_and_governments_after_a_comma(clause, lead, support):
+    assert roles(clause, first_leads=True) == (lead, support)
