@@ -1,6 +1,6 @@
 """Turning a document's lines into its numbered outline.
 
-Numbering ranks, from the top: 第X章 > 第X节 > 第X条 > 一、 > （一） > 1. > （1） > ① / ⑴.
+Numbering ranks, from the top: 第X章 > 第X节 > 第X条 > 一、 > （一） > 1. > （1） / 1） > ① / ⑴.
 Arabic numbers may run on across headings (（一）1. 2. （二）3. 4.): codes keep the number as
 written. The body starts
 at the first marker of the highest rank the document uses and ends at its
@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .parsed import Flag, Node
-from .responsibility import LINE_LABEL_RE
+from .responsibility import LABEL_RE, LINE_LABEL_RE
 from .text import CJK, CN_NUMERAL, clean_line, cn_to_int, ends_sentence, int_to_cn, squeeze
 
 CHAPTER, SECTION, ARTICLE, L1, L2, L3, L4, L5 = range(8)
@@ -32,6 +32,8 @@ MARKERS = [
     (L2, re.compile(f"^[（(]\\s*({_N})\\s*[）)]\\s*(.*)$")),
     (L3, re.compile(f"^(\\d{{1,2}})\\s*[、.．{_STOPS}](?!\\s*\\d)\\s*(.*)$")),
     (L4, re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*(.*)$")),
+    # "1）" / "1)": the half-bracketed form of （1）, the same rank.
+    (L4, re.compile(r"^(\d{1,2})\s*[）)](?!\s*\d)\s*(.*)$")),
     (L5, re.compile(f"^([{_CIRCLED}{_PAREN_DIGITS}])\\s*(.*)$")),
 ]
 # "11.121人才梯队项目": an item number whose text starts with digits. Read so only when the
@@ -279,6 +281,8 @@ def flatten(roots: list[RawNode], toc: dict[str, str]) -> list[Node]:
 
 def _has_units(node: RawNode) -> bool:
     text = reflow([node.first_line, *node.lines])
-    if node.labels or "责任单位" in text or re.search(r"(牵头|负责|参与|落实)[）)]", text):
+    # Any role label (牵头单位：, 责任部门： …), not only 责任单位: a 主要目标 part whose targets
+    # name who leads them is part of the work, not a preliminary.
+    if node.labels or LABEL_RE.search(text) or re.search(r"(牵头|负责|参与|落实)[）)]", text):
         return True
     return any(_has_units(child) for child in node.children)

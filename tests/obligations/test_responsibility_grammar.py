@@ -725,3 +725,17 @@ def test_a_dated_time_limit_in_the_text_is_the_deadline_when_no_clause_gives_one
 )
 def test_first_listed_convention_and_governments_after_a_comma(clause, lead, support):
     assert roles(clause, first_leads=True) == (lead, support)
+
+
+def test_half_bracketed_arabic_numbers_are_items():
+    text = ("某县重点工作分解\n一、主要目标\n1）新增就业1000人。（牵头单位：县人社局）\n"
+            "2）新建农田2万亩。（牵头单位：县农业农村局）\n")
+    found, _ = measures(text)
+    assert found == {"一.(1)": (["县人社局"], []), "一.(2)": (["县农业农村局"], [])}
+
+
+def test_a_targets_part_whose_items_name_a_lead_is_read_not_skipped():
+    text = ("某县重点工作分解\n一、主要目标\n1.新增就业1000人。（牵头部门：县人社局）\n"
+            "二、重点任务\n2.新建农田2万亩。（牵头部门：县农业农村局）\n")
+    found, _ = measures(text)
+    assert found == {"一.1": (["县人社局"], []), "二.2": (["县农业农村局"], [])}
