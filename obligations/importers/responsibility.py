@@ -629,11 +629,13 @@ def measure_clauses(text: str, *, first_leads: bool = False) -> list[Clause]:
 
 # "[牵头单位:县发改局(粮食局);责任单位:各镇人民政府]": square brackets, used when the units
 # themselves carry round ones, hold a clause when they open with a role label.
-_SQUARE_CLAUSE_RE = re.compile(f"[\\[［](?=\\s*(?:{_LABEL_ALT})\\s*[:：])([^\\[\\]［］]*)[\\]］]")
+_SQUARE_CLAUSE_RE = re.compile(
+    f"[\\[［【〖](?=\\s*(?:{_LABEL_ALT})\\s*[:：])([^\\[\\]［］【】〖〗]*)[\\]］】〗]"
+)
 
 
 def square_clauses(text: str) -> str:
-    """A labelled clause in [ ] or ［ ］ rewritten as （ ）, same length (offsets hold)."""
+    """A labelled clause in [ ], ［ ］, 【 】 or 〖 〗 rewritten as （ ）, same length (offsets hold)."""
     return _SQUARE_CLAUSE_RE.sub(lambda m: f"（{m.group(1)}）", text)
 
 

@@ -739,3 +739,8 @@ def test_a_targets_part_whose_items_name_a_lead_is_read_not_skipped():
             "二、重点任务\n2.新建农田2万亩。（牵头部门：县农业农村局）\n")
     found, _ = measures(text)
     assert found == {"一.1": (["县人社局"], []), "二.2": (["县农业农村局"], [])}
+
+
+def test_a_labelled_clause_in_lenticular_brackets():
+    found, _ = measures("某县重点工作责任分解\n一、主要目标\n（一）新建农田2万亩。【牵头单位：县农业农村局；责任单位：各镇】\n")
+    assert found["一.(一)"] == (["县农业农村局"], ["各镇"])
