@@ -17,6 +17,7 @@ from monitoring import charts, dashboards, selectors
 from monitoring.assessment_export import assessment_xlsx
 from obligations.models import DataFlag, PolicyDocument, TransitionRule
 from obligations.selectors import scope
+from obligations.services import audit
 
 
 class BadParameter(Exception):
@@ -198,6 +199,8 @@ def assessment_excel(request, year):
     data = assessment_xlsx(record=context["record"], sections=context["sections"],
                            values=context["values"])
     name = _("%(year)s年度考核结果.xlsx") % {"year": year}
+    audit.record(actor=request.user, action=audit.Action.EXPORT,
+                 subject=audit.subject("assessment", year), summary=f"导出 {year} 年度考核结果")
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from obligations import models
-from obligations.services import api_clients, units
+from obligations.services import api_clients, audit, units
 
 admin.site.site_header = _("过渡期政策责任落实系统")
 admin.site.site_title = _("责任落实系统管理")
@@ -126,6 +126,25 @@ class PolicyDocumentAdmin(admin.ModelAdmin):
     def measure_count(self, obj):
         return obj._measures
 
+    # A document whose tasks carry history cannot be deleted (the audit rows PROTECT them; the
+    # admin lists what blocks it). One without history may go, and the audit says who did it.
+    def delete_model(self, request, obj):
+        _record_document_delete(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            _record_document_delete(request, obj)
+        super().delete_queryset(request, queryset)
+
+
+def _record_document_delete(request, document):
+    audit.record(actor=request.user, action=audit.Action.DOCUMENT_DELETE,
+                 subject=audit.subject("document", document.pk),
+                 summary=f"删除政策文件 {document.doc_number or ''} {document.title}"[:300],
+                 before={"title": document.title, "doc_number": document.doc_number,
+                         "measures": document.obligations.count()})
+
 
 class ObligationUnitInline(admin.TabularInline):
     model = models.ObligationUnit
@@ -182,6 +201,34 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["unit", "region"]
     list_select_related = ["user", "unit", "region"]
+
+    # Who may see and approve what follows from memberships: each change is audited.
+    def save_model(self, request, obj, form, change):
+        before = _membership_dict(type(obj).objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+        audit.record(actor=request.user, action=audit.Action.MEMBERSHIP_CHANGE,
+                     subject=audit.subject("user", obj.user_id),
+                     summary=f"{'修改' if change else '新增'}岗位：{obj}"[:300],
+                     before=before, after=_membership_dict(obj))
+
+    def delete_model(self, request, obj):
+        _record_membership_delete(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            _record_membership_delete(request, obj)
+        super().delete_queryset(request, queryset)
+
+
+def _membership_dict(membership) -> dict:
+    return {"unit": membership.unit_id, "role": membership.role, "region": membership.region_id}
+
+
+def _record_membership_delete(request, membership):
+    audit.record(actor=request.user, action=audit.Action.MEMBERSHIP_CHANGE,
+                 subject=audit.subject("user", membership.user_id),
+                 summary=f"删除岗位：{membership}"[:300], before=_membership_dict(membership))
 
 
 @admin.register(models.TransitionPeriod)
@@ -276,12 +323,13 @@ class ApiClientAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit is written by the services, never by hand."""
 
-    list_display = ["at", "action", "actor", "subject", "summary", "task"]
-    list_filter = ["action", "at"]
+    list_display = ["at", "action", "result", "actor", "ip", "subject", "summary", "task"]
+    list_filter = ["action", "result", "at"]
     search_fields = ["subject", "summary", "actor__username", "actor__first_name"]
     date_hierarchy = "at"
     list_select_related = ["actor", "task__obligation", "task__unit"]
-    fields = ["at", "action", "actor", "subject", "summary", "task", "report", "before", "after"]
+    fields = ["at", "action", "result", "actor", "ip", "subject", "summary", "task", "report",
+              "before", "after", "prev_mac", "mac"]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -23,7 +23,7 @@ from obligations.lights import with_milestone_lights, with_task_lights
 from obligations.models import ApiClient, IndicatorValue
 from obligations.selectors import exports, scope
 from obligations.selectors.register import obligation_record, register_obligations
-from obligations.services import reporting
+from obligations.services import audit, reporting
 
 
 class ReadScope(drf_permissions.BasePermission):
@@ -236,6 +236,11 @@ class ResponsibilityListView(APIView):
         if not filterset.is_valid():
             raise exceptions.ValidationError(filterset.errors)
         rows = exports.responsibility_rows(filterset.qs)
+        if fmt != "json":
+            audit.record(actor=request.user, action=audit.Action.EXPORT,
+                         subject=audit.subject("responsibility_list", fmt),
+                         summary=f"导出责任清单（{fmt}，{len(rows)} 行）",
+                         after={"query": request.query_params.dict(), "rows": len(rows)})
         if fmt == "csv":
             return _download(exports.to_csv(rows), "text/csv; charset=utf-8", "责任清单.csv")
         if fmt == "xlsx":

@@ -1,9 +1,11 @@
 """What officials report and supervisors decide: reports, evidence, reviews, notifications,
 and the audit trail of every change (DESIGN.md §2 ProgressReport)."""
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .register import Task, Unit
@@ -156,6 +158,15 @@ class AuditEntry(models.Model):
     history of anything can be found with one indexed lookup, also when it is neither a task
     nor a report; `summary` says it in a sentence for people.
 
+    Append-only (等保 8.1.4.3): a database trigger refuses UPDATE and DELETE of any row, so
+    the application cannot rewrite its own history; the objects a row points to (actor, task,
+    report) are PROTECTed, so deleting an audited object fails instead of taking its history
+    with it. Each row carries the client IP and the result, and `mac` = HMAC-SM3 (key outside
+    the database, obligations/keys.py) over the row and the previous row's mac: a row edited
+    or removed with the trigger dropped breaks the chain, which `manage.py verify_audit`
+    reports. Only the retention purge (services.audit.purge, never younger than
+    AUDIT_RETENTION_DAYS) deletes, oldest first, and leaves a row saying so.
+
     Jobs: the nightly sweep changes lights and writes reminders and escalations, so each run
     that did its work leaves one row (actor empty, action "sweep", subject its JobRun, the
     counts in `after`), beside the JobRun that records timing. A run skipped for the lock
@@ -180,11 +191,33 @@ class AuditEntry(models.Model):
         ASSESSMENT_PUBLISH = "assessment_publish", _("发布年度考核")
         ASSESSMENT_REOPEN = "assessment_reopen", _("重新打开年度考核")
         SWEEP = "sweep", _("每日巡检（亮灯、提醒、督办）")
+        # Security events (等保 8.1.4.3 安全审计)
+        LOGIN = "login", _("登录成功")
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKOUT = "lockout", _("账号锁定")
+        LOGOUT = "logout", _("退出登录")
+        MFA_ENROL = "mfa_enrol", _("绑定双因素设备")
+        MFA_FAILED = "mfa_failed", _("双因素验证失败")
+        MFA_RESET = "mfa_reset", _("重置双因素设备")
+        PASSWORD_CHANGE = "password_change", _("修改密码")
+        USER_CHANGE = "user_change", _("修改账号或权限")
+        MEMBERSHIP_CHANGE = "membership_change", _("修改用户岗位")
+        EXPORT = "export", _("导出数据")
+        EVIDENCE_DOWNLOAD = "evidence_download", _("下载佐证材料")
+        DOCUMENT_DELETE = "document_delete", _("删除政策文件")
+        AUDIT_PURGE = "audit_purge", _("清理过期操作记录")
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("成功")
+        FAILURE = "failure", _("失败")
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT
     )
     action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
+    result = models.CharField(_("结果"), max_length=10, choices=Result.choices,
+                              default=Result.SUCCESS)
+    ip = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)
     subject = models.CharField(_("对象"), max_length=60, blank=True)
     summary = models.CharField(_("摘要"), max_length=300, blank=True)
     task = models.ForeignKey(
@@ -192,15 +225,19 @@ class AuditEntry(models.Model):
         verbose_name=_("任务"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="audit",
     )
     report = models.ForeignKey(
-        ProgressReport, verbose_name=_("报告"), null=True, blank=True, on_delete=models.SET_NULL
+        ProgressReport, verbose_name=_("报告"), null=True, blank=True, on_delete=models.PROTECT
     )
     before = models.JSONField(_("修改前"), default=dict, blank=True)
     after = models.JSONField(_("修改后"), default=dict, blank=True)
-    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # set by services.audit.record before the mac is computed (not auto_now_add, which would
+    # overwrite it on save)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    prev_mac = models.CharField(_("上一条校验码"), max_length=64, blank=True, editable=False)
+    mac = models.CharField(_("校验码（HMAC-SM3）"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("操作记录")
@@ -209,6 +246,10 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["subject", "-at"], name="audit_subject_history"),
             models.Index(fields=["action", "-at"], name="audit_action_history"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="audit_append_only",
+                              operation=pgtrigger.Update | pgtrigger.Delete),
         ]
 
     def __str__(self):

@@ -28,7 +28,7 @@ from obligations.models import (
 )
 from obligations.selectors import scope
 from obligations.selectors.register import task_list
-from obligations.services import reporting
+from obligations.services import audit, reporting
 from obligations.web.forms import SORT_FIELDS, ReportForm, ReturnForm, TaskFilterForm
 
 
@@ -261,5 +261,7 @@ def evidence(request, pk):
         item = scope.evidence_visible_to(request.user).get(pk=pk)
     except (Evidence.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+    audit.record(actor=request.user, action=audit.Action.EVIDENCE_DOWNLOAD,
+                 subject=audit.subject("evidence", item.pk), summary=item.original_name)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
 
