@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "pgtrigger",
     "obligations",
     "monitoring",
     "funds",
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the client address of audit rows (obligations.services.audit)
+    "obligations.web.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
@@ -265,3 +268,14 @@ LOGGING = {
     # through the root handler instead so each line appears once, in every environment.
     "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
+
+# Keys outside the database and the repository (obligations/keys.py): the audit chain's
+# HMAC-SM3 key and the assessment seal's. Production reads them from AUDIT_KEY / SEAL_KEY or
+# from files under KEY_DIR that operations create; only local and test settings make missing
+# ones (under var/, which git ignores).
+KEY_DIR = Path(os.environ.get("KEY_DIR") or BASE_DIR / "var" / "keys")
+KEYS_CREATE_MISSING = False
+# Proxies whose X-Forwarded-For is believed for the client IP of audit rows (等保 8.1.4.3).
+TRUSTED_PROXIES = [p for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p]
+# Audit rows are kept at least this long; the purge refuses younger ones (等保: ≥ 180 days).
+AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "365")))

@@ -18,3 +18,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Local demo accounts (obligations.services.seed.DEMO_ACCOUNTS) are created by load_seed; never in production.
 DEMO_ACCOUNTS = True
+
+# Keys (obligations/keys.py) are made on first use under var/keys/ (ignored by git).
+KEYS_CREATE_MISSING = True

@@ -29,3 +29,6 @@ DEMO_ACCOUNTS = True
 # Two test runs in one checkout at once (a developer and a helper) each need their own database.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405
+
+# Keys (obligations/keys.py) are made on first use under var/keys/ (ignored by git).
+KEYS_CREATE_MISSING = True
