@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from monitoring.dashboards import Section
-from obligations.selectors.exports import header_row
+from obligations.selectors.exports import append_row, header_row
 
 
 def _score(value) -> float | None:
@@ -23,7 +23,7 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list], 
     sheet = workbook.create_sheet(title[:31])
     header_row(sheet, header, widths)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)  # a name starting with "=" stays text
     sheet.freeze_panes = "C2"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4

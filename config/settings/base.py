@@ -146,6 +146,15 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # --- Work rules (issue 5).
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_MB", "20")) * 1024 * 1024  # uploaded documents
+# Zip-based uploads (.xlsx, .docx) are checked before any parser opens them
+# (obligations/importers/zipcheck.py): zip bombs, huge declared sheets, shared-strings floods.
+UPLOAD_MAX_UNPACKED_MB = int(os.environ.get("UPLOAD_MAX_UNPACKED_MB", "50"))
+UPLOAD_MAX_COMPRESSION_RATIO = int(os.environ.get("UPLOAD_MAX_COMPRESSION_RATIO", "100"))
+UPLOAD_MAX_ZIP_MEMBERS = int(os.environ.get("UPLOAD_MAX_ZIP_MEMBERS", "1000"))
+UPLOAD_XLSX_MAX_ROWS = int(os.environ.get("UPLOAD_XLSX_MAX_ROWS", "20000"))
+UPLOAD_XLSX_MAX_COLUMNS = int(os.environ.get("UPLOAD_XLSX_MAX_COLUMNS", "100"))
+UPLOAD_XLSX_MAX_SHARED_STRINGS = int(os.environ.get("UPLOAD_XLSX_MAX_SHARED_STRINGS", "2000000"))
+UPLOAD_PARSE_SECONDS = float(os.environ.get("UPLOAD_PARSE_SECONDS", "30"))
 DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "7"))  # yellow light window
 TASKS_PER_PAGE = 20
 ESCALATE_AFTER_DAYS = int(os.environ.get("ESCALATE_AFTER_DAYS", "7"))  # red this long → supervisors

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from .errors import DocumentError
 from .table import COLUMNS, TableRow, header_map
 from .text import clean_line, squeeze
+from .zipcheck import Deadline, Limits, check_archive
 
 HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 5000
@@ -64,22 +65,43 @@ def cell_text(value) -> str:
     return squeeze(clean_line(str(value)))
 
 
-def read_workbook(data: bytes, *, source_name: str = "") -> list[Sheet]:
+def read_workbook(data: bytes, *, source_name: str = "", limits: Limits | None = None) -> list[Sheet]:
+    """The workbook's sheets. The zip is checked first (zipcheck: unpacked size, compression
+    ratio, declared dimensions, shared strings); openpyxl is then asked for at most
+    `limits.max_rows` rows and `limits.max_columns` columns, under `limits.parse_seconds`."""
+    source = source_name or _("上传的文件")
+    limits = limits or Limits.from_settings()
+    if not data.startswith(b"PK\x03\x04"):
+        raise _unreadable(source)
+    check_archive(data, source_name=source, limits=limits)
+    deadline = limits.deadline()
     # An upload is untrusted: a broken or foreign file can fail anywhere inside openpyxl
     # (zip, XML, styles), while opening or while reading rows. Any such failure is the
-    # same answer to the user.
+    # same answer to the user; our own refusals (too big, too slow) keep their message.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            return [_read_sheet(ws.title, ws.iter_rows(values_only=True))
-                    for ws in workbook.worksheets]
+            sheets = []
+            for ws in workbook.worksheets:
+                deadline.check(source)
+                rows = ws.iter_rows(values_only=True, max_row=limits.max_rows + 1,
+                                    max_col=min(ws.max_column or limits.max_columns,
+                                                limits.max_columns))
+                sheets.append(_read_sheet(ws.title, rows, deadline=deadline, source=source,
+                                          max_rows=limits.max_rows))
+            return sheets
         finally:
             workbook.close()
+    except DocumentError:
+        raise
     except Exception as error:  # noqa: BLE001
-        raise DocumentError(
-            _("%(source)s 不是可读取的 Excel 工作簿（.xlsx）；请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。")
-            % {"source": source_name or _("上传的文件")}
-        ) from error
+        raise _unreadable(source) from error
+
+
+def _unreadable(source: str) -> DocumentError:
+    return DocumentError(
+        _("%(source)s 不是可读取的 Excel 工作簿（.xlsx）；请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。")
+        % {"source": source})
 
 
 def _column_label(index: int, field_name: str) -> str:
@@ -87,12 +109,15 @@ def _column_label(index: int, field_name: str) -> str:
         "letter": get_column_letter(index + 1), "name": COLUMNS[field_name][0]}
 
 
-def _read_sheet(name: str, rows) -> Sheet:
+def _read_sheet(name: str, rows, *, deadline: Deadline | None = None, source: str = "",
+                max_rows: int | None = None) -> Sheet:
     sheet = Sheet(name)
     mapping = None
     matter = ""
     numbers: dict[int, int] = {}
     for row_no, values in enumerate(rows, start=1):
+        if deadline is not None:
+            deadline.check(source)
         cells = [cell_text(v) for v in values]
         if mapping is None:
             mapping = header_map(cells)
@@ -103,6 +128,10 @@ def _read_sheet(name: str, rows) -> Sheet:
             continue
         if not any(cells):
             continue
+        if max_rows is not None and row_no > max_rows:
+            sheet.problems.append(Problem(name, row_no, "", _(
+                "工作表超过 %(max)s 行（上传文件的行数上限），请拆分后导入") % {"max": max_rows}))
+            break
         if len(sheet.rows) >= MAX_ROWS:
             sheet.problems.append(Problem(name, row_no, "", _(
                 "超过 %(max)s 行，请分成几个工作表或几个文件导入") % {"max": MAX_ROWS}))

@@ -4,7 +4,9 @@ The format is told by the content (magic bytes), not the extension: OA systems a
 people rename files. Tables come out as tab-separated lines, one per table row
 (the form `table.read_table` reads), between the paragraphs around them, in
 reading order. Every refusal is a `DocumentError` whose message says what to do;
-nothing here touches the database or the settings (callers pass `max_bytes`).
+nothing here touches the database or the settings (callers pass `max_bytes`), except
+that a .docx is checked as a zip (zipcheck, with the `UPLOAD_*` limits: unpacked size,
+compression ratio, members, no DTD) before python-docx opens it.
 
 OFD (GB/T 33190) is refused: of the packages that read it, easyofd pulls in
 PyMuPDF (AGPL, a large binary) and reportlab to render pages, and ofdkit /
@@ -49,6 +51,9 @@ def read_document(data: bytes, *, source_name: str, max_bytes: int = DEFAULT_MAX
     kind = sniff(data, source_name=source_name)
     if kind == "docx":
         from .docx_reader import read_docx
+        from .zipcheck import check_archive
+
+        check_archive(data, source_name=source_name)  # a zip bomb is refused before python-docx
 
         text = read_docx(data, source_name=source_name)
     elif kind == "pdf":

@@ -1,6 +1,8 @@
 """The 责任清单 (responsibility list) in Longde's columns, as rows, CSV and Excel.
 
-One service serves the API, the browser's Excel button and the export command.
+One service serves the API, the browser's Excel button and the export command. Every CSV
+and Excel file the system writes goes through `csv_cell` / `append_row` here (the assessment
+workbook too), so text that starts like a formula is never a formula (OWASP CSV injection).
 """
 
 from __future__ import annotations
@@ -21,6 +23,32 @@ KEYS = ["number", "matter", "content", "measures", "leaders", "lead_units", "per
         "supporting_units", "deadline", "note"]
 # Column widths of the source table (003's appendix), in characters.
 WIDTHS = [6, 18, 20, 60, 10, 14, 10, 30, 18, 16]
+
+
+# A cell starting with one of these is a formula to Excel, WPS and LibreOffice (OWASP "CSV
+# injection": =HYPERLINK(…), +cmd|…, -2+3, @SUM(…); tab and CR are skipped before them).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value) -> bool:
+    """Text that a spreadsheet program would evaluate. Numbers are data, never this."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def csv_cell(value):
+    """A CSV value shown as text: a formula-leading text gets a leading single quote."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def append_row(sheet, values) -> None:
+    """A row of an openpyxl sheet where text stays text: openpyxl writes a str starting
+    with "=" as a formula, so such cells are made string cells (the value is kept as it is,
+    for the list import's round trip) and marked quotePrefix, as Excel does for '=… typed in."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if is_formula_like(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def responsibility_rows(obligations) -> list[dict]:
@@ -58,7 +86,7 @@ def to_csv(rows: list[dict]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(["文件", *COLUMNS])
     for row in rows:
-        writer.writerow([row["document"], *(row[k] for k in KEYS)])
+        writer.writerow([csv_cell(v) for v in (row["document"], *(row[k] for k in KEYS))])
     return buffer.getvalue().encode("utf-8-sig")  # Excel opens UTF-8 CSV with the BOM
 
 
@@ -77,7 +105,7 @@ def to_xlsx(rows: list[dict]) -> bytes:
         sheet = workbook.create_sheet(title)
         header_row(sheet, COLUMNS, WIDTHS)
         for row in rows_of_document:
-            sheet.append([row[k] for k in KEYS])
+            append_row(sheet, [row[k] for k in KEYS])
         for line in sheet.iter_rows(min_row=2):
             for cell in line:
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -89,7 +117,7 @@ def to_xlsx(rows: list[dict]) -> bytes:
 
 def header_row(sheet, columns: list[str], widths: list[int]) -> None:
     """The first row of our workbooks: bold on light blue, centred; the columns' widths."""
-    sheet.append(columns)
+    append_row(sheet, columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")

@@ -22,6 +22,7 @@ from obligations.importers.responsibility import split_names
 from obligations.models import DocumentUpload, PolicyDocument, Region
 from obligations.services import audit
 from obligations.services.documents import save_parsed_document
+from obligations.services.uploads import check_zip_upload, extension_of, stored_name
 
 
 def max_document_bytes() -> int:
@@ -45,9 +46,16 @@ def upload_document(*, upload_file, region: Region | None, actor) -> DocumentUpl
     for chunk in upload_file.chunks():
         digest.update(chunk)
     upload_file.seek(0)
+    try:  # a .docx that is a zip bomb is refused before anything is stored
+        check_zip_upload(upload_file.read(), name=name)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    finally:
+        upload_file.seek(0)
     upload = DocumentUpload(file_name=name, size=size, sha256=digest.hexdigest(),
                             region=region, uploaded_by=actor)
-    upload.file.save(name, upload_file, save=False)
+    # A random name in storage; the original name is file_name, the download's file name.
+    upload.file.save(stored_name(extension_of(name)), upload_file, save=False)
     upload.save()
     return upload
 

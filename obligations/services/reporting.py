@@ -30,6 +30,7 @@ from obligations.models import (
 )
 from obligations.services import audit
 from obligations.services.changes import regions_of_tasks, register_changed_on_commit
+from obligations.services.uploads import check_zip_upload, stored_name
 
 ALLOWED_KINDS = ("pdf", "jpg", "png", "docx", "xlsx")
 _EXTENSIONS = {"pdf": {"pdf"}, "jpg": {"jpg", "jpeg"}, "png": {"png"}, "docx": {"docx"},
@@ -87,6 +88,8 @@ def check_evidence(upload) -> str:
         raise ValidationError(
             _("“%(name)s”不是允许的文件类型（只接受 PDF、JPG、PNG、Word（docx）、Excel（xlsx），按文件内容检查）。")
             % {"name": name})
+    if kind in ("docx", "xlsx"):
+        check_zip_upload(whole().getvalue(), name=name)  # zip bombs: refused, never stored
     return kind
 
 
@@ -100,9 +103,13 @@ def _store_evidence(*, upload, unit, by) -> Evidence:
     existing = Evidence.objects.filter(unit=unit, sha256=digest.hexdigest()).first()
     if existing:
         return existing
-    return Evidence.objects.create(unit=unit, file=upload, original_name=upload.name[:255],
-                                   kind=kind, size=upload.size, sha256=digest.hexdigest(),
-                                   uploaded_by=by)
+    # Stored under a random name; the person's name for it is kept only in original_name
+    # and given back as the download's file name (services.uploads).
+    evidence = Evidence(unit=unit, original_name=upload.name[:255], kind=kind, size=upload.size,
+                        sha256=digest.hexdigest(), uploaded_by=by)
+    evidence.file.save(stored_name(kind), upload, save=False)
+    evidence.save()
+    return evidence
 
 
 @dataclass
