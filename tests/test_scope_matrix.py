@@ -167,6 +167,13 @@ MATRIX: dict[str, list[Probe]] = {
     "login": [Probe(lambda w: "/login/", set(PERSONAS))],
     "logout": [Probe(lambda w: "/logout/", set(), method="post")],
     "obligations:home": [Probe(lambda w: "/", USERS)],
+    # Each user's own account (accounts/): nothing of anyone else's on these pages.
+    "accounts:security": [Probe(lambda w: "/account/", USERS)],
+    "accounts:password_change": [Probe(lambda w: "/account/password/", USERS)],
+    "accounts:mfa_verify": [Probe(lambda w: "/account/mfa/", USERS)],
+    "accounts:mfa_setup": [Probe(lambda w: "/account/mfa/setup/", USERS)],
+    "accounts:mfa_recovery": [Probe(lambda w: "/account/mfa/recovery/", USERS, method="post",
+                                    data=lambda w: {})],
     "obligations:tasks": [
         Probe(lambda w: "/tasks/", USERS),
         Probe(lambda w: f"/tasks/?document={w.fushun_doc.pk}&per_page=200", USERS),

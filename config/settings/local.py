@@ -18,6 +18,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Local demo accounts (obligations.services.seed.DEMO_ACCOUNTS) are created by load_seed; never in production.
 DEMO_ACCOUNTS = True
+# ... and they sign in without a second factor, their password never expires (accounts;
+# README 账号与登录). Only here: test settings enforce both, production never sets it.
+DEMO_ACCOUNTS_EXEMPT = True
 
 # Keys (obligations/keys.py) are made on first use under var/keys/ (ignored by git).
 KEYS_CREATE_MISSING = True

@@ -3,10 +3,13 @@ supervisor approves: in a real headless Chromium, with a screenshot of each step
 
 import re
 
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from accounts.selectors import mfa_required
 from obligations.models import Milestone, ProgressReport
 from obligations.services.seed import create_demo_accounts, load_seed
+from tests.accounts.helpers import fresh_code, totp_device
 from tests.e2e import screenshot
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -14,10 +17,17 @@ TASK_TITLE = "加强帮扶项目资产管理监督"
 
 
 def log_in(page, base, username):
+    """Password, and for supervisors, leaders and administrators the authenticator's code."""
+    user = get_user_model().objects.get(username=username)
+    device = totp_device(user) if mfa_required(user) else None
     page.goto(f"{base}/login/")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("demo-2021")
     page.get_by_role("button", name="登录").click()
+    if device is not None:
+        expect(page.get_by_role("heading", name="二次验证")).to_be_visible()
+        page.get_by_label("验证码").fill(fresh_code(device))
+        page.get_by_role("button", name="验证").click()
 
 
 def log_out(page):

@@ -471,4 +471,5 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(client, dash):
     publish_assessment(YEAR, actor=None)
     large = [_queries(client, user, url, **params) for user, url, params in pages]
     assert large == small
-    assert max(small) <= 20
+    # (one of them: django-otp checks that the session's second-factor device still exists)
+    assert max(small) <= 21
