@@ -1,6 +1,9 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from obligations import models
@@ -292,25 +295,62 @@ class IndicatorValueAdmin(admin.ModelAdmin):
         return obj.attained
 
 
+class ApiClientForm(forms.ModelForm):
+    class Meta:
+        model = models.ApiClient
+        fields = ["name", "region", "can_write", "units", "expires_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expires_on"].required = False
+        self.fields["expires_on"].help_text = _("不填则为 %(days)s 天后") % {
+            "days": settings.API_TOKEN_DAYS}
+
+    def clean(self):
+        data = super().clean()
+        errors = api_clients.api_client_errors(
+            name=(data.get("name") or "").strip(), region=data.get("region"),
+            can_write=data.get("can_write", False), units=list(data.get("units") or []),
+            expires_on=data.get("expires_on"))
+        for field, messages_ in errors.items():
+            for message in messages_:
+                self.add_error(field if field in self.fields else None, message)
+        return data
+
+
 @admin.register(models.ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    """Creating a client shows its token once; revoking is an action, never a delete."""
+    """Creating a client shows its token once, on the page that answers the form (never in a
+    message, which would travel in a cookie); revoking is an action, never a delete."""
 
-    list_display = ["name", "region", "can_write", "key_prefix", "created_at", "revoked_at"]
+    form = ApiClientForm
+    list_display = ["name", "region", "can_write", "expires_on", "last_used_at", "key_prefix",
+                    "created_at", "revoked_at"]
     list_filter = ["can_write"]
     search_fields = ["name"]
-    autocomplete_fields = ["region"]
-    fields = ["name", "region", "can_write"]
+    autocomplete_fields = ["region", "units"]
+    fields = ["name", "region", "can_write", "units", "expires_on"]
     actions = ["revoke"]
 
     def has_change_permission(self, request, obj=None):
         return obj is None
 
     def save_model(self, request, obj, form, change):
-        client, key = api_clients.create_api_client(name=obj.name, region=obj.region,
-                                                 can_write=obj.can_write, actor=request.user)
+        data = form.cleaned_data
+        client, key = api_clients.create_api_client(
+            name=data["name"], region=data["region"], can_write=data["can_write"],
+            units=data.get("units") or [], expires_on=data.get("expires_on"), actor=request.user)
         obj.pk = client.pk
-        messages.warning(request, _("令牌（只显示这一次，请立即复制保存）：%(key)s") % {"key": key})
+        request._new_api_key = (client, key)
+
+    def save_related(self, request, form, formsets, change):
+        pass  # create_api_client set the units
+
+    def response_add(self, request, obj, post_url_continue=None):
+        client, key = request._new_api_key
+        return TemplateResponse(request, "admin/obligations/apiclient/key_once.html", {
+            **self.admin_site.each_context(request), "client": client, "key": key,
+            "opts": self.model._meta, "title": _("接口客户端已创建")})
 
     @admin.action(description=_("吊销所选客户端的令牌"))
     def revoke(self, request, queryset):

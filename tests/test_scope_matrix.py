@@ -323,8 +323,9 @@ def _state() -> str:
 
 def _client(client, persona):
     if persona in TOKENS:
-        api, key = create_api_client(name=persona, region=Region.objects.get(code=TOKENS[persona]),
-                                     can_write=True, actor=None)
+        region = Region.objects.get(code=TOKENS[persona])
+        api, key = create_api_client(name=persona, region=region, can_write=True,
+                                     units=Unit.objects.filter(region=region), actor=None)
         client.defaults["HTTP_AUTHORIZATION"] = f"Token {key}"
     elif persona != "anonymous":
         client.force_login(get_user_model().objects.get(username=persona))

@@ -312,3 +312,5 @@ KEYS_CREATE_MISSING = False
 TRUSTED_PROXIES = [p for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p]
 # Audit rows are kept at least this long; the purge refuses younger ones (等保: ≥ 180 days).
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "365")))
+# API tokens expire; a new one is valid this many days unless the administrator sets a date.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "365"))

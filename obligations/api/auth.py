@@ -1,5 +1,8 @@
 """Token authentication for API clients, and per-token throttling."""
 
+import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -9,7 +12,8 @@ from obligations.models import ApiClient
 
 
 class ApiClientAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Token <key>`; a revoked or unknown key is refused (401)."""
+    """`Authorization: Token <key>`; a revoked, expired or unknown key is refused (401). The
+    time of last use is kept to the minute (one UPDATE a minute per token, not per request)."""
 
     keyword = "Token"
 
@@ -27,6 +31,14 @@ class ApiClientAuthentication(authentication.BaseAuthentication):
                   .filter(key_hash=ApiClient.hash_key(key), revoked_at__isnull=True).first())
         if client is None or not client.user.is_active:
             raise exceptions.AuthenticationFailed(_("令牌无效或已吊销。"))
+        if client.expires_on < timezone.localdate():
+            raise exceptions.AuthenticationFailed(
+                _("令牌已于 %(day)s 过期，请联系管理员重新签发。") % {
+                    "day": f"{client.expires_on.year}年{client.expires_on.month}月"
+                           f"{client.expires_on.day}日"})
+        now = timezone.now()
+        if client.last_used_at is None or now - client.last_used_at > datetime.timedelta(minutes=1):
+            ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
         return client.user, client
 
     def authenticate_header(self, request):

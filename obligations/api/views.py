@@ -167,8 +167,7 @@ class ReportViewSet(mixins.CreateModelMixin, Scoped):
         if task is None:
             raise exceptions.NotFound(_("任务不存在或不在您的范围内。"))
         client = request.auth if isinstance(request.auth, ApiClient) else None
-        allowed = client.can_write if client else scope.can_report_on(request.user, task)
-        if not allowed:
+        if not scope.can_report_on(request.user, task, client=client):
             raise exceptions.PermissionDenied(_("无权填报该任务。"))
         milestone = None
         if values.get("milestone"):

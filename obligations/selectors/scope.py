@@ -98,8 +98,11 @@ def peer_tasks_of(task: Task) -> QuerySet[Task]:
                                unit__region__path__startswith=home).exclude(pk=task.pk)
 
 
-def can_report_on(user, task: Task) -> bool:
-    """Only the task's own unit reports on it (an official of that unit)."""
+def can_report_on(user, task: Task, client=None) -> bool:
+    """Only the task's own unit reports on it: an official of that unit, or a token (`client`,
+    the request's ApiClient) that may write and was given that unit by name."""
+    if client is not None:
+        return client.can_write and client.units.filter(pk=task.unit_id).exists()
     return user.is_authenticated and user.memberships.filter(unit_id=task.unit_id,
                                                              role=OFFICIAL).exists()
 

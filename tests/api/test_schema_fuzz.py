@@ -46,7 +46,8 @@ def keep_test_connection():
 
 @pytest.fixture
 def token_headers(seeded, keep_test_connection):
-    _client, key = create_api_client(name="fuzz", region=Region.objects.get(code="640423"),
+    county = Region.objects.get(code="640423")
+    _client, key = create_api_client(name="fuzz", region=county, units=county.units.all(),
                                      can_write=True, actor=None)
     return {"Authorization": f"Token {key}"}
 

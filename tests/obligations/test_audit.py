@@ -254,7 +254,7 @@ def test_creating_an_api_client_in_the_admin_records_it_without_the_key(client, 
     api_client = ApiClient.objects.get(name="民政系统")
     entry = the_one_entry(mark, action=Action.API_CLIENT_CREATE, actor=people["admin"],
                           subject=f"api_client:{api_client.pk}")
-    key = response.content.decode().split("请立即复制保存）：")[1].split("<")[0].strip()
+    key = response.content.decode().split('<code class="api-key">')[1].split("</code>")[0]
     assert ApiClient.hash_key(key) == api_client.key_hash
     assert key not in str(entry.after) and key not in entry.summary
 

@@ -195,7 +195,8 @@ def test_api_tokens_and_officials_cannot_import(client, place):
     from obligations.services.api_clients import create_api_client
 
     county, admin = place
-    _client, key = create_api_client(name="外部系统", region=county, can_write=True, actor=admin)
+    _client, key = create_api_client(name="外部系统", region=county, can_write=True,
+                                     units=county.units.all(), actor=admin)
     headers = {"HTTP_AUTHORIZATION": f"Token {key}"}
     response = client.post("/api/v1/document-uploads/", {
         "file": SimpleUploadedFile("方案.txt", TEXT.encode())}, **headers)
