@@ -6,7 +6,10 @@ fetch it. ``scripts/ensure_browser.sh`` (run by ``make test``) installs Chromium
 - ``browser``: one headless Chromium for the whole session.
 - ``page``: a fresh context per test (zh-CN, Beijing time, 1366×768) on the live server. Every
   request it makes to another origin is recorded in ``page.external_requests``: pages must work
-  on an intranet without internet, so tests assert that list is empty.
+  on an intranet without internet, so tests assert that list is empty. Every message the
+  browser logs about the Content-Security-Policy (a refused inline script, handler or style) is
+  recorded in ``page.csp_violations``; a test whose pages caused one fails when it ends, so every
+  page of every browser walk is checked (issue 14).
 """
 
 import os
@@ -72,10 +75,15 @@ def page(browser, live_server, transactional_db, django_db_serialized_rollback):
 
     # On the context, so popups and workers are covered too.
     context.on("request", record_external)
+    csp_violations = []
+    context.on("console", lambda message: csp_violations.append(message.text)
+               if "Content Security Policy" in message.text else None)
     page = context.new_page()
     page.external_requests = external
+    page.csp_violations = csp_violations
     yield page
     context.close()
+    assert csp_violations == [], "页面违反了内容安全策略（CSP）"
 
 
 @pytest.fixture

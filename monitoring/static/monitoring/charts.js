@@ -1,6 +1,7 @@
 /* Draws the dashboards' charts with the vendored ECharts (no CDN, no inline script).
  * Each <div class="dashboard-chart" data-spec="ID"> is drawn from the JSON in
- * <script type="application/json" id="ID"> (Django's json_script): see monitoring/charts.py. */
+ * <script type="application/json" id="ID"> (Django's json_script): see monitoring/charts.py.
+ * Its height comes from the spec too: templates carry no style="" (Content-Security-Policy). */
 (function () {
   "use strict";
   var FONT = '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif';
@@ -21,7 +22,8 @@
       animation: false,
       textStyle: { fontFamily: FONT },
       title: { text: spec.title, left: "center", textStyle: { fontSize: 14 } },
-      tooltip: { trigger: "axis" },
+      // Drawn on the canvas: the HTML tooltip is markup with style="" (refused by the CSP).
+      tooltip: { trigger: "axis", renderMode: "richText" },
       legend: many ? { top: 24 } : undefined,
       grid: { top: many ? 60 : 40, left: 10, right: 30, bottom: 10, containLabel: true },
       xAxis: spec.horizontal ? value : category,
@@ -36,6 +38,7 @@
       var source = document.getElementById(el.getAttribute("data-spec"));
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
+      el.style.height = spec.height + "px";  // not style="": the CSP refuses inline styles
       var chart = echarts.init(el, null, { renderer: "canvas", locale: "ZH" });
       chart.setOption(option(spec));
       window.addEventListener("resize", function () { chart.resize(); });

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from obligations.models import Obligation, Task
 from obligations.services.changes import register_changed
@@ -29,3 +30,6 @@ class Command(BaseCommand):
             register_changed.send(sender="obligations", regions=[], sync=True)
         if getattr(settings, "DEMO_ACCOUNTS", False):
             create_demo_accounts()
+        else:
+            self.stdout.write(_("未创建演示账号：DEMO_ACCOUNTS 未开启（生产配置从不创建；本地配置连接 "
+                                "DATABASE_URL 指定的数据库时，须另设 DEMO_ACCOUNTS=1）。"))
