@@ -384,11 +384,25 @@ def _running_redis_port() -> int | None:
     if pid is None or port is None or not _pid_alive(pid):
         return None
     if _wait_for(lambda: _redis_answers(port), timeout=10):
+        _ensure_aof(port)
         return port
     raise EmbeddedServerError(
         f"Redis 进程 {pid} 在运行但无法连接 (running but not answering on port {port}); "
         f"日志 log: {REDIS_LOG}. 可运行 `make stop` 后重试."
     )
+
+
+def _ensure_aof(port: int) -> None:
+    """A server started before the append-only file was configured gets it now."""
+    import redis
+
+    client = redis.Redis(host=HOST, port=port, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        if client.config_get("appendonly").get("appendonly") != "yes":
+            client.config_set("appendfsync", "everysec")
+            client.config_set("appendonly", "yes")
+    finally:
+        client.close()
 
 
 def _start_redis() -> int:
@@ -412,7 +426,10 @@ def _start_redis() -> int:
         "--pidfile", str(REDIS_PIDFILE),
         "--logfile", str(REDIS_LOG),
         "--save", "300 1",
-        "--appendonly", "no",
+        # The broker holds queued and unacknowledged tasks: an append-only file, flushed
+        # every second, loses at most a second of them if the machine stops (issue 14).
+        "--appendonly", "yes",
+        "--appendfsync", "everysec",
     ]  # fmt: skip
     try:
         with open(REDIS_LOG, "ab") as out:

@@ -69,3 +69,14 @@ def test_favicon_is_served_by_the_app(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("/static/obligations/favicon.svg")
+
+
+def test_the_broker_keeps_an_append_only_file_flushed_every_second():
+    import redis
+
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        assert client.config_get("appendonly") == {"appendonly": "yes"}
+        assert client.config_get("appendfsync") == {"appendfsync": "everysec"}
+    finally:
+        client.close()

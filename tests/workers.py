@@ -16,6 +16,13 @@ def celery_worker(**env):
     (e.g. DATABASE_URL of the test database). The private queue keeps a `make run` worker on
     the same Redis from taking the test's tasks."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
+    with worker_process(queue, **env):
+        yield queue
+
+
+@contextmanager
+def worker_process(queue: str, **env):
+    """A worker consuming `queue`; yields its process (a test may kill it)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--queues",
          queue, "--loglevel=WARNING", "--without-heartbeat", "--without-mingle",
@@ -24,9 +31,10 @@ def celery_worker(**env):
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", **env},
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        yield queue
+        yield process
     finally:
-        process.terminate()
+        if process.poll() is None:
+            process.terminate()
         try:
             output, _ = process.communicate(timeout=30)
         except subprocess.TimeoutExpired:

@@ -297,7 +297,13 @@ CELERY_TASK_TIME_LIMIT = 6 * 60
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 # With acks_late on Redis, an unacknowledged task is redelivered after this; keep it
 # above the hard time limit.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# A task whose worker died unacknowledged goes back to the queue that long after delivery;
+# workers look for such tasks every CELERY_RESTORE_INTERVAL seconds (one small Redis scan).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)),
+    "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": 1,
+}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 # Periodic jobs; the apps add theirs here, e.g.
 # "mark-overdue": {"task": "obligations.tasks.mark_overdue", "schedule": crontab(minute=5)}.

@@ -1,14 +1,18 @@
 """Token authentication for API clients, and per-token throttling."""
 
 import datetime
+import logging
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from redis.exceptions import RedisError
 from rest_framework import authentication, exceptions
 from rest_framework.throttling import SimpleRateThrottle
 
 from obligations.models import ApiClient
+
+logger = logging.getLogger(__name__)
 
 
 class ApiClientAuthentication(authentication.BaseAuthentication):
@@ -55,9 +59,18 @@ class ApiClientScheme(OpenApiAuthenticationExtension):
 
 
 class PerClientThrottle(SimpleRateThrottle):
-    """Each token (or each logged-in user) has its own request budget."""
+    """Each token (or each logged-in user) has its own request budget. The budget lives in
+    Redis; when Redis cannot be reached the request is let through and the failure logged
+    (fail open): a throttle exists to protect the service, not to take it down with Redis."""
 
     scope = "api"
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except (RedisError, OSError) as error:
+            logger.warning("限流计数不可用（Redis：%s），本次请求不限流", error)
+            return True
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiClient):
