@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test bench stop status clean
+.PHONY: install run test bench backup stop status clean
 
 install: $(STAMP)
 
@@ -49,6 +49,14 @@ test: install
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 	bash scripts/ensure_browser.sh
 	$(BIN)/pytest
+
+# A consistent backup (pg_dump custom format + uploaded files + row counts) under var/backups/,
+# then the restore drill on it (scratch database, row counts, audit chain, files). In production
+# run `manage.py backup --dir …` and `manage.py restore_drill …` with production settings.
+backup: export DJANGO_SETTINGS_MODULE = config.settings.local
+backup: install
+	$(BIN)/python manage.py backup --dir var/backups | tee var/.last-backup
+	$(BIN)/python manage.py restore_drill "$$(sed -n 's/^备份已写入 //p' var/.last-backup)"
 
 bench: install
 	$(BIN)/python -m bench

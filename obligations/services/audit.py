@@ -71,16 +71,18 @@ def record(*, actor, action: Action, subject: str, summary: str = "", task=None,
     return entry
 
 
-def verify() -> tuple[int, AuditEntry | None, str]:
+def verify(using: str = "default") -> tuple[int, AuditEntry | None, str]:
     """(rows checked, the first row that does not match or None, why). A row matches when its
-    mac is the HMAC of its content and its prev_mac is the mac of the row before it."""
+    mac is the HMAC of its content and its prev_mac is the mac of the row before it. `using`:
+    the database alias (the restore drill checks its scratch copy)."""
     previous = None
     checked = 0
-    first = AuditEntry.objects.order_by("id").first()
-    if first is not None and first.prev_mac and not AuditEntry.objects.filter(
+    rows = AuditEntry.objects.using(using)
+    first = rows.order_by("id").first()
+    if first is not None and first.prev_mac and not rows.filter(
             action=Action.AUDIT_PURGE, after__last_deleted_mac=first.prev_mac).exists():
         return 0, first, "最早的记录之前有记录被删除，且没有相应的清理记录"
-    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+    for entry in rows.order_by("id").iterator(chunk_size=2000):
         if previous is not None and entry.prev_mac != previous:
             return checked, entry, "上一条校验码不符（前面的记录被删除或改动）"
         if entry.mac != mac_of(entry):
