@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.services import devices
+from accounts.services import devices, events
 
 User = get_user_model()
 
@@ -36,3 +36,33 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class AccountUserAdmin(base):
     actions = [*(getattr(base, "actions", None) or []), reset_second_factors]
+
+    # Who may do what (等保 8.1.4.3): every change of an account's standing or permissions in
+    # the admin is one audit row with the values before and after.
+    def save_model(self, request, obj, form, change):
+        request._account_before = _standing(User.objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        before, after = getattr(request, "_account_before", {}), _standing(user)
+        if before != after:
+            events.account_changed(actor=request.user, user=user, before=before,
+                                          after=after, created=not change)
+
+    def delete_model(self, request, obj):
+        events.account_changed(actor=request.user, user=obj, before=_standing(obj),
+                                      after={}, created=False)
+        super().delete_model(request, obj)
+
+
+def _standing(user) -> dict:
+    """What an account may do: the fields and relations the audit row compares."""
+    return {
+        "username": user.username, "is_active": user.is_active, "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "permissions": sorted(f"{app}.{code}" for app, code in user.user_permissions.values_list(
+            "content_type__app_label", "codename")),
+    }

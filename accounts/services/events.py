@@ -6,6 +6,8 @@ is written as a login (summary says which factor); the password step is a login 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from obligations.services import audit
 
 Action, Result = audit.Action, audit.Result
@@ -47,3 +49,12 @@ def mfa_reset(actor, user, removed: int) -> None:
     audit.record(actor=actor, action=Action.MFA_RESET, subject=_subject(user, ""),
                  summary=f"重置 {user.get_username()} 的二次验证设备（{removed} 个）",
                  before={"devices": removed}, after={"devices": 0})
+
+
+def account_changed(*, actor, user, before: dict, after: dict, created: bool) -> None:
+    """An administrator created, changed or deleted an account's standing or permissions."""
+    what = _("新建账号") if created else (_("删除账号") if not after else _("修改账号或权限"))
+    changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+    audit.record(actor=actor, action=Action.USER_CHANGE, subject=_subject(user, user.username),
+                 summary=f"{what}：{user.username}（{'、'.join(changed)}）"[:300],
+                 before=before, after=after)
