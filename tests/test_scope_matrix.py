@@ -215,6 +215,12 @@ MATRIX: dict[str, list[Probe]] = {
         Probe(lambda w: f"/register/documents/{w.upload.pk}/progress/", ADMIN_ONLY)],
     "obligations:document_upload_correct": [
         Probe(lambda w: f"/register/documents/{w.upload.pk}/measures/{w.measure_index}/", ADMIN_ONLY)],
+    "obligations:document_upload_split": [
+        Probe(lambda w: f"/register/documents/{w.upload.pk}/measures/{w.measure_index}/split/",
+              ADMIN_ONLY, method="post", data=lambda w: {"at": "及时", "new_code": "一.(一)2"})],
+    "obligations:document_upload_merge": [
+        Probe(lambda w: f"/register/documents/{w.upload.pk}/measures/{w.measure_index}/merge/",
+              ADMIN_ONLY, method="post", data=lambda w: {})],
     "obligations:document_upload_publish": [
         Probe(lambda w: f"/register/documents/{w.upload.pk}/publish/", ADMIN_ONLY,
               method="post", data=lambda w: {})],

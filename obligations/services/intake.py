@@ -9,6 +9,7 @@ audit row ("document imported", with the publisher as actor) in the same transac
 from __future__ import annotations
 
 import hashlib
+import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -171,3 +172,118 @@ def correct_measure(*, upload: DocumentUpload, index: int, code: str, lead_units
 
 def _names(node: dict, role: str) -> list[str]:
     return [u["name"] for u in node.get("units", []) if u["role"] == role and not u.get("from_rule")]
+
+
+def _locked_measure(upload: DocumentUpload, index: int):
+    locked = DocumentUpload.objects.select_for_update(of=("self",)).get(pk=upload.pk)
+    if locked.status != DocumentUpload.Status.PARSED:
+        raise ValidationError(_("只有待发布的文件可以修改。"))
+    nodes = locked.parsed.get("nodes", [])
+    if not 0 <= index < len(nodes) or nodes[index].get("kind") != "measure":
+        raise ValidationError(_("要修改的措施不存在。"))
+    return locked, nodes
+
+
+def _first_sentence(text: str) -> str:
+    for stop in "。；;":
+        if stop in text:
+            return text.split(stop, 1)[0][:200]
+    return text[:200]
+
+
+@transaction.atomic
+def split_measure(*, upload: DocumentUpload, index: int, at: str, new_code: str,
+                  actor) -> DocumentUpload:
+    """Splits a measure the parser read as one into two, before publishing: the second begins
+    at the words `at` (which must occur in the measure's text after its start) and gets the
+    number `new_code`. Both keep the units, leaders and deadline as read (flagged for a
+    person to check); one audit row."""
+    locked, nodes = _locked_measure(upload, index)
+    node = nodes[index]
+    at, new_code = (at or "").strip(), (new_code or "").strip()
+    whole = node.get("text") or node.get("title") or ""
+    errors = {}
+    position = whole.find(at) if at else -1
+    if not at:
+        errors["at"] = [_("请填写第二项开头的文字。")]
+    elif position <= 0:
+        errors["at"] = [_("措施原文中（开头之后）找不到“%(at)s”。") % {"at": at[:40]}]
+    if not new_code:
+        errors["new_code"] = [_("请填写拆出的措施的序号。")]
+    elif any(n.get("code") == new_code for n in nodes):
+        errors["new_code"] = [_("序号“%(code)s”已被另一项措施使用。") % {"code": new_code}]
+    if errors:
+        raise ValidationError(errors)
+    first, second = whole[:position].rstrip(), whole[position:].strip()
+    check = {"kind": "numbering", "message": "由拆分而来：请核对单位和时限"}
+    new = {**json.loads(json.dumps(node)), "code": new_code, "number": "", "text": second,
+           "title": _first_sentence(second)}
+    new["flags"] = [*new.get("flags", []), check]
+    if not node.get("text"):  # a one-line measure: its title was the whole of it
+        node["title"] = first
+    node["text"] = first if node.get("text") else ""
+    node["flags"] = [*node.get("flags", []), check]
+    nodes.insert(index + 1, new)
+    _set(locked, parsed=locked.parsed)
+    audit.record(actor=actor, action=audit.Action.UPLOAD_CORRECT,
+                 subject=audit.subject("document_upload", locked.pk),
+                 summary=_("拆分待发布文件“%(file)s”的措施 %(code)s，拆出 %(new)s") % {
+                     "file": locked.file_name, "code": node["code"], "new": new_code},
+                 before={"code": node["code"], "text": whole},
+                 after={"codes": [node["code"], new_code], "texts": [first, second]})
+    return locked
+
+
+@transaction.atomic
+def merge_with_next(*, upload: DocumentUpload, index: int, actor) -> DocumentUpload:
+    """Merges a measure with the next one (the parser split what the document says once):
+    texts joined, lead units of both (a unit leading in either leads), supporting units of
+    both that do not lead, deadlines kept in order; the merged measure keeps the first
+    number. One audit row."""
+    locked, nodes = _locked_measure(upload, index)
+    following = next((i for i in range(index + 1, len(nodes))
+                      if nodes[i].get("kind") == "measure"), None)
+    if following is None or nodes[following].get("parent_code") != nodes[index].get(
+            "parent_code"):
+        raise ValidationError(_("这是本部分的最后一项措施，没有可合并的下一项。"))
+    first, second = nodes[index], nodes[following]
+    lead = [*_unique([u["name"] for u in first["units"] + second["units"]
+                      if u["role"] == "lead"])]
+    units = [u for u in first["units"] + second["units"] if u["role"] == "lead"]
+    units = [next(u for u in units if u["name"] == name) for name in lead]
+    support_seen = set(lead)
+    for unit in first["units"] + second["units"]:
+        if unit["role"] != "lead" and unit["name"] not in support_seen:
+            support_seen.add(unit["name"])
+            units.append(unit)
+    deadlines = _unique([d for d in (first.get("deadline_text"), second.get("deadline_text"))
+                         if d])
+    before = {"codes": [first["code"], second["code"]]}
+    first["text"] = "".join(p for p in (first.get("text") or first.get("title", ""),
+                                        second.get("text") or second.get("title", "")) if p)
+    first["units"] = units
+    first["deadline_text"] = "；".join(deadlines)
+    for key in ("leaders", "persons", "clauses"):
+        first[key] = [*first.get(key, []), *[x for x in second.get(key, [])
+                                            if x not in first.get(key, [])]]
+    first["flags"] = [f for f in first.get("flags", []) + second.get("flags", [])
+                      if f.get("kind") != "no_lead_unit" or not lead]
+    first["flags"] = [dict(t) for t in {json.dumps(f, sort_keys=True): f
+                                        for f in first["flags"]}.values()]
+    del nodes[following]
+    _set(locked, parsed=locked.parsed)
+    audit.record(actor=actor, action=audit.Action.UPLOAD_CORRECT,
+                 subject=audit.subject("document_upload", locked.pk),
+                 summary=_("合并待发布文件“%(file)s”的措施 %(a)s 和 %(b)s") % {
+                     "file": locked.file_name, "a": before["codes"][0], "b": before["codes"][1]},
+                 before=before, after={"code": first["code"], "lead": lead,
+                                       "deadline_text": first["deadline_text"]})
+    return locked
+
+
+def _unique(items):
+    seen = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen

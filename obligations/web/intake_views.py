@@ -140,7 +140,7 @@ class MeasureCorrectionForm(forms.Form):
 
 
 @login_required
-def correct(request, pk, index):
+def correct(request, pk, index, split_form=None):
     """Corrects one measure of a parsed upload before it is published."""
     _require_uploader(request)
     item = _get(request, pk)
@@ -152,8 +152,9 @@ def correct(request, pk, index):
                "lead_units": "、".join(u.name for u in measure.lead if not u.from_rule),
                "supporting_units": "、".join(u.name for u in measure.support
                                             if not u.from_rule)}
-    form = MeasureCorrectionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    form = MeasureCorrectionForm(None if split_form else (request.POST or None),
+                                 initial=initial)
+    if request.method == "POST" and not split_form and form.is_valid():
         try:
             intake.correct_measure(upload=item, index=index, actor=request.user,
                                    **form.cleaned_data)
@@ -166,4 +167,48 @@ def correct(request, pk, index):
             return redirect(f"{reverse('obligations:document_upload', args=[item.pk])}"
                             f"#m{index}")
     return render(request, "obligations/document_upload_measure.html",
-                  {"upload": item, "measure": measure, "form": form})
+                  {"upload": item, "measure": measure, "form": form,
+                   "split_form": split_form or SplitForm()})
+
+
+class SplitForm(forms.Form):
+    at = forms.CharField(label=gettext_lazy("第二项从这句话开始"), max_length=200,
+                         help_text=gettext_lazy("照原文抄写第二项开头的几个字"))
+    new_code = forms.CharField(label=gettext_lazy("拆出的措施的序号"), max_length=40)
+
+
+@login_required
+@require_POST
+def split(request, pk, index):
+    """Splits one measure of a parsed upload in two (the parser joined two measures)."""
+    _require_uploader(request)
+    item = _get(request, pk)
+    form = SplitForm(request.POST)
+    if form.is_valid():
+        try:
+            intake.split_measure(upload=item, index=index, actor=request.user,
+                                 **form.cleaned_data)
+        except ValidationError as error:
+            for field, messages_ in _field_errors(error).items():
+                form.add_error(field if field in form.fields else None, messages_)
+        else:
+            messages.success(request, _("已拆分，拆出措施 %(code)s，请核对两项的单位和时限。") % {
+                "code": form.cleaned_data["new_code"]})
+            return redirect(f"{reverse('obligations:document_upload', args=[item.pk])}"
+                            f"#m{index}")
+    return correct(request, pk, index, split_form=form)
+
+
+@login_required
+@require_POST
+def merge(request, pk, index):
+    """Merges one measure of a parsed upload with the next (the parser split one in two)."""
+    _require_uploader(request)
+    item = _get(request, pk)
+    try:
+        intake.merge_with_next(upload=item, index=index, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("obligations:document_upload_correct", args=[item.pk, index]))
+    messages.success(request, _("已与下一项合并，请核对合并后的单位和时限。"))
+    return redirect(f"{reverse('obligations:document_upload', args=[item.pk])}#m{index}")

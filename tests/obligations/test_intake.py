@@ -414,3 +414,60 @@ def test_intake_lists_and_preview_run_a_fixed_number_of_queries(client, place):
     assert page_many.content.decode().count("data-code=") == 10 > page.content.decode().count(
         "data-code=") == 2
     assert many == few
+
+
+def _index(upload, code):
+    upload.refresh_from_db()
+    return next(i for i, n in enumerate(upload.parsed["nodes"]) if n["code"] == code)
+
+
+def test_a_measure_read_as_one_is_split_in_the_preview(client, place):
+    county, admin = place
+    client.force_login(admin)
+    upload = _parsed_upload(client, county)
+    index = _index(upload, "一.(一)")
+    url = reverse("obligations:document_upload_split", args=[upload.pk, index])
+    missing = client.post(url, {"at": "不在原文里的话", "new_code": "一.(一)2"})
+    assert "找不到" in missing.content.decode()
+    taken = client.post(url, {"at": "马铃薯", "new_code": "一.(二)"})
+    assert "已被另一项措施使用" in taken.content.decode()
+    assert not AuditEntry.objects.filter(action="upload_correct").exists()
+    response = client.post(url, {"at": "马铃薯", "new_code": "一.(一)2"})
+    assert response.status_code == 302
+    upload.refresh_from_db()
+    measures = [n for n in upload.parsed["nodes"] if n["kind"] == "measure"]
+    assert [n["code"] for n in measures] == ["一.(一)", "一.(一)2", "一.(二)"]
+    first, second = measures[0], measures[1]
+    assert first["text"] == "培育壮大牛羊、" and second["text"].startswith("马铃薯等特色产业")
+    assert first["title"] == "发展特色产业" and second["title"] == "马铃薯等特色产业"
+    assert [u["name"] for u in second["units"] if u["role"] == "lead"] == ["县农业农村局"]
+    entry = AuditEntry.objects.get(action="upload_correct")
+    assert entry.after["codes"] == ["一.(一)", "一.(一)2"] and entry.actor == admin
+    client.post(reverse("obligations:document_upload_publish", args=[upload.pk]))
+    assert Task.objects.filter(obligation__code="一.(一)2", unit__name="测试县农业农村局",
+                               role="lead").exists()
+
+
+def test_two_measures_read_apart_are_merged_in_the_preview(client, place):
+    county, admin = place
+    client.force_login(admin)
+    upload = _parsed_upload(client, county)
+    last = _index(upload, "一.(二)")
+    refused = client.post(reverse("obligations:document_upload_merge", args=[upload.pk, last]),
+                          follow=True)
+    assert "没有可合并的下一项" in refused.content.decode()
+    first = _index(upload, "一.(一)")
+    response = client.post(reverse("obligations:document_upload_merge", args=[upload.pk, first]))
+    assert response.status_code == 302
+    upload.refresh_from_db()
+    measures = [n for n in upload.parsed["nodes"] if n["kind"] == "measure"]
+    assert [n["code"] for n in measures] == ["一.(一)"]
+    merged = measures[0]
+    assert "稳定脱贫人口务工规模" in merged["text"]
+    assert [u["name"] for u in merged["units"] if u["role"] == "lead"] == ["县农业农村局",
+                                                                           "县人社局"]
+    support = [u["name"] for u in merged["units"] if u["role"] == "support"]
+    assert support == ["县财政局", "县统计局"]  # 县财政局 once, though both named it
+    assert merged["deadline_text"] == "2022年12月31日；长期坚持"
+    assert AuditEntry.objects.get(action="upload_correct").before["codes"] == ["一.(一)",
+                                                                              "一.(二)"]
