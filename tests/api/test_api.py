@@ -332,3 +332,10 @@ def test_task_pages_neither_overlap_nor_skip_whatever_the_ordering(token_for, or
     assert seen == list(longde.order_by(*asked).values_list("id", flat=True))
     if ordering != ",":
         assert seen != list(longde.order_by("id").values_list("id", flat=True))
+
+
+def test_schema_and_api_docs_answer_anonymous_users_with_401_and_a_login(client, seeded):
+    response = client.get("/api/schema/")
+    assert response.status_code == 401 and "paths" not in response.content.decode()
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith("/login/")
