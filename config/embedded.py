@@ -84,6 +84,9 @@ def ensure_services() -> None:
     with _start_lock():
         if need_pg:
             os.environ["DATABASE_URL"] = ensure_postgres()
+            # Child processes (runserver's autoreloader, workers) inherit the URL: this says
+            # it is the embedded server's, not one given from outside.
+            os.environ["EMBEDDED_DATABASE_URL"] = os.environ["DATABASE_URL"]
         if need_redis:
             os.environ["REDIS_URL"] = ensure_redis()
 

@@ -24,7 +24,10 @@ REFUSAL = "生产配置（config.settings.production）缺少环境变量"
 # What this process has (pytest-django's settings, the embedded servers' URLs) and an operator's
 # shell would not.
 CLEARED = ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
-           "DEMO_ACCOUNTS", "TEST_DATABASE_NAME")
+           "DEMO_ACCOUNTS", "TEST_DATABASE_NAME", "EMBEDDED_DATABASE_URL")
+# What a process started by one that started the embedded server inherits (runserver's
+# autoreloader child, honcho's processes): DATABASE_URL filled in, and marked as the embedded one.
+INHERITED = "postgres://postgres@127.0.0.1:54329/transition"
 
 
 def bare_environment(**extra) -> dict[str, str]:
@@ -82,7 +85,13 @@ PRINT_MAIL_AND_DEMO = ("import config.celery, django; django.setup(); "
     # make run: the local settings on the embedded database.
     (lambda: bare_environment(DJANGO_SETTINGS_MODULE="config.settings.local"),
      "django.core.mail.backends.console.EmailBackend True"),
-], ids=["no-variable", "local-on-external-database", "local-on-embedded-database"])
+    # …also in runserver's reloaded child, which inherits the URL its parent filled in.
+    (lambda: bare_environment(DJANGO_SETTINGS_MODULE="config.settings.local",
+                              DATABASE_URL=INHERITED, EMBEDDED_DATABASE_URL=INHERITED,
+                              REDIS_URL=_scratch_redis()),
+     "django.core.mail.backends.console.EmailBackend True"),
+], ids=["no-variable", "local-on-external-database", "local-on-embedded-database",
+        "local-child-of-the-embedded-starter"])
 def test_console_mail_and_demo_accounts_only_on_the_embedded_database(environment, expected):
     result = run(["-c", PRINT_MAIL_AND_DEMO], environment())
     assert result.returncode == 0, result.stderr

@@ -7,7 +7,8 @@ from config.embedded import ensure_services
 
 # Asked before ensure_services fills the variable in: the embedded database, or one given from
 # outside (which may hold real data)?
-EMBEDDED_DATABASE = not os.environ.get("DATABASE_URL")
+EMBEDDED_DATABASE = (not os.environ.get("DATABASE_URL")
+                     or os.environ.get("DATABASE_URL") == os.environ.get("EMBEDDED_DATABASE_URL"))
 ensure_services()  # sets DATABASE_URL / REDIS_URL when unset; must run before base reads them
 
 from .base import *  # noqa: E402, F403
