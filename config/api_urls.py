@@ -3,11 +3,13 @@ only this composition root knows them all (obligations never imports monitoring)
 
 from rest_framework.routers import DefaultRouter
 
+import funds.api as funds_api
 from monitoring.api import views as monitoring_api
 from obligations.api import urls as obligations_api
 
 router = DefaultRouter()
 obligations_api.register(router)
 monitoring_api.register(router)
+funds_api.register(router)
 
 urlpatterns = [*obligations_api.urlpatterns, *router.urls]

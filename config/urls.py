@@ -20,5 +20,6 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")),
          name="api-docs"),
     path("dashboard/", include("monitoring.urls")),
+    path("funds/", include("funds.urls")),
     path("", include("obligations.web.urls")),
 ]

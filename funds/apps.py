@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FundsConfig(AppConfig):
-    """Transition funds (衔接资金): allocations, projects, spending. Later."""
+    """Transition funds (衔接资金): allocations, the project library, spending, assets and
+    the documents' funds rules (issue 15)."""
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "funds"

@@ -206,6 +206,10 @@ class AuditEntry(models.Model):
         EVIDENCE_DOWNLOAD = "evidence_download", _("下载佐证材料")
         DOCUMENT_DELETE = "document_delete", _("删除政策文件")
         AUDIT_PURGE = "audit_purge", _("清理过期操作记录")
+        # 衔接资金 (funds/): each service that changes the funds records writes one of these
+        FUNDS_PROJECT = "funds_project", _("项目流转（申报、审核、入库、实施、验收……）")
+        FUNDS_CHANGE = "funds_change", _("修改资金、支出或资产数据")
+        FUNDS_IMPORT = "funds_import", _("导入项目库或资产台账")
 
     class Result(models.TextChoices):
         SUCCESS = "success", _("成功")

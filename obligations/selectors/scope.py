@@ -154,6 +154,18 @@ def regions_visible_to(user):
     return Region.objects.filter(_above_or_under("path", _paths(user)))
 
 
+def work_regions_of(user):
+    """The regions a user works in, with everything below them: their memberships' regions
+    (a supervisor's or leader's region, an official's unit's region). Modules whose records
+    belong to a place and are kept by the people of that place (funds' project library and
+    asset ledger) start from here; officials included, unlike the dashboards."""
+    from obligations.models import Region
+
+    if is_admin(user):
+        return Region.objects.all()
+    return Region.objects.filter(_under("path", _paths(user)))
+
+
 def units_visible_to(user):
     from obligations.models import Unit
 

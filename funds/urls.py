@@ -1,0 +1,6 @@
+"""/funds/ pages: each part of the module keeps its own URL list (funds/web/*.py)."""
+
+from funds.web import dashboards, projects, rules
+
+app_name = "funds"
+urlpatterns = [*projects.urlpatterns, *rules.urlpatterns, *dashboards.urlpatterns]

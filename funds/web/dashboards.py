@@ -1,0 +1,3 @@
+"""funds pages: dashboards (issue 15)."""
+
+urlpatterns: list = []

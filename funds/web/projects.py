@@ -1,0 +1,3 @@
+"""funds pages: projects (issue 15)."""
+
+urlpatterns: list = []

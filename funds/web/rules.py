@@ -1,0 +1,3 @@
+"""funds pages: rules (issue 15)."""
+
+urlpatterns: list = []
