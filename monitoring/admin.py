@@ -32,7 +32,8 @@ class AssessmentEventInline(admin.TabularInline):
 @admin.register(models.AssessmentYear)
 class AssessmentYearAdmin(admin.ModelAdmin):
     list_display = ["year", "status", "computed_at", "published_at", "digest"]
-    readonly_fields = ["status", "computed_at", "published_at", "digest"]
+    readonly_fields = ["status", "computed_at", "published_at", "weights", "digest"]
+    exclude = ["seal_parts"]
     inlines = [AssessmentEventInline]
     actions = ["compute", "publish"]
 

@@ -15,13 +15,16 @@ Total = Σ weight × score ÷ Σ weight over the non-empty parts. Counties are r
 their city and their province, cities and member units within their province (ties share a
 rank); the last `ASSESSMENT_INTERVIEW_COUNT` places of each ranking in the province are
 flagged for 约谈 (all who tie for them), in rankings of more subjects than that.
+
+The weights are read when a year is computed and stored with it (AssessmentYear.weights);
+publishing seals the year's weights and results with HMAC-SM3 (monitoring/seal.py) and
+verifying recomputes with the stored weights, so changing the weights for a later year never
+changes, or seems to tamper with, a published one.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import json
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -31,6 +34,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from monitoring import seal
 from monitoring.models import AssessmentEvent, AssessmentResult, AssessmentWeight, AssessmentYear
 from monitoring.ontime import ON_TIME_CTES
 from obligations.attainment import ATTAINED_CTE, assessed_in_sql
@@ -90,13 +94,30 @@ def _share(numerator, denominator):
 
 
 def _weights() -> dict[str, dict[str, Decimal]]:
+    """The weights set today (admin "考核权重"); a part without one weighs 1."""
     weights: dict[str, dict[str, Decimal]] = defaultdict(dict)
     for w in AssessmentWeight.objects.all():
         weights[w.subject][w.part] = w.weight
+    return _every_part(weights)
+
+
+def _every_part(weights: dict) -> dict[str, dict[str, Decimal]]:
+    weights = defaultdict(dict, weights)
     for subject, parts in PARTS.items():
         for part in parts:
             weights[subject].setdefault(part, Decimal(1))
     return weights
+
+
+def weights_as_json(weights: dict[str, dict[str, Decimal]]) -> dict[str, dict[str, str]]:
+    """As stored on AssessmentYear.weights: decimals as strings, exactly as read."""
+    return {subject: {part: str(w) for part, w in parts.items()}
+            for subject, parts in weights.items()}
+
+
+def weights_from_json(stored: dict) -> dict[str, dict[str, Decimal]]:
+    return {subject: {part: Decimal(w) for part, w in parts.items()}
+            for subject, parts in stored.items()}
 
 
 def _total(parts: dict, weights: dict) -> Decimal:
@@ -116,8 +137,9 @@ def _ancestor(path: str, regions: dict[str, Region], level: str) -> Region | Non
     return None
 
 
-def compute_results(year: int) -> list[dict]:
-    """The year's results as plain dicts (nothing written): for saving and for verifying."""
+def compute_results(year: int, weights: dict[str, dict[str, Decimal]] | None = None) -> list[dict]:
+    """The year's results as plain dicts (nothing written): for saving and for verifying.
+    `weights`: those of a published year (verifying); today's (`_weights()`) when None."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     params = {"start": start, "end": end, "until": end, "year": year, "tz": "Asia/Shanghai"}
     with connection.cursor() as cursor:
@@ -145,7 +167,7 @@ def compute_results(year: int) -> list[dict]:
         if county:
             sums[("county", county.code)]["targets"] += int(targets)
             sums[("county", county.code)]["attained"] += int(attained)
-    weights = _weights()
+    weights = weights if weights is not None else _weights()
     results = []
     for (subject, key), facts in sums.items():
         responsibility = _share(facts["reported"], facts["in_force"])
@@ -207,13 +229,6 @@ def _rank(results: list[dict], regions: dict[str, Region]) -> None:
         result.setdefault("interview", False)
 
 
-def digest_of(year: int, results: list[dict]) -> str:
-    weights = {f"{s}.{p}": str(w) for s, parts in _weights().items() for p, w in parts.items()}
-    payload = json.dumps({"year": year, "weights": weights, "results": results},
-                         sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
 def _stored_results(record: AssessmentYear) -> list[dict]:
     rows = []
     for r in record.results.select_related("region").order_by("id"):
@@ -234,7 +249,8 @@ def compute_assessment(year: int, *, actor=None) -> tuple[AssessmentYear, bool]:
     record, _created = AssessmentYear.objects.select_for_update().get_or_create(year=year)
     if record.status == AssessmentYear.Status.PUBLISHED:
         return record, False
-    results = compute_results(year)
+    weights = _weights()
+    results = compute_results(year, weights)
     regions = {r.code: r.pk for r in Region.objects.all()}
     record.results.all().delete()
     AssessmentResult.objects.bulk_create([
@@ -246,7 +262,8 @@ def compute_assessment(year: int, *, actor=None) -> tuple[AssessmentYear, bool]:
     ])
     previous = record.computed_at
     record.computed_at = timezone.now()
-    record.save(update_fields=["computed_at"])
+    record.weights = weights_as_json(weights)
+    record.save(update_fields=["computed_at", "weights"])
     _audit(record, actor=actor, action=audit.Action.ASSESSMENT_COMPUTE,
            summary=_("计算%(year)s年度考核：%(count)s 个考核对象") % {"year": year,
                                                                   "count": len(results)},
@@ -258,7 +275,8 @@ def compute_assessment(year: int, *, actor=None) -> tuple[AssessmentYear, bool]:
 
 @transaction.atomic
 def publish_assessment(year: int, *, actor) -> AssessmentYear:
-    """A person's act (or a command's, actor None): freezes the results under a digest."""
+    """A person's act (or a command's, actor None): freezes the results, and the weights they
+    were computed with, under the seal (monitoring/seal.py)."""
     record = AssessmentYear.objects.select_for_update().filter(year=year).first()
     if record is None or not record.results.exists():
         raise ValidationError(_("%(year)s年的考核尚未计算，不能发布。") % {"year": year})
@@ -266,8 +284,8 @@ def publish_assessment(year: int, *, actor) -> AssessmentYear:
         raise ValidationError(_("%(year)s年的考核已发布。") % {"year": year})
     record.status = AssessmentYear.Status.PUBLISHED
     record.published_at = timezone.now()
-    record.digest = digest_of(year, _stored_results(record))
-    record.save(update_fields=["status", "published_at", "digest"])
+    record.digest, record.seal_parts = seal.seal(year, record.weights, _stored_results(record))
+    record.save(update_fields=["status", "published_at", "digest", "seal_parts"])
     AssessmentEvent.objects.create(year=record, action="publish", by=actor)
     _audit(record, actor=actor, action=audit.Action.ASSESSMENT_PUBLISH,
            summary=_("发布%(year)s年度考核") % {"year": year},
@@ -299,20 +317,41 @@ def _audit(record: AssessmentYear, **fields) -> None:
 
 
 def verify_assessment(year: int) -> list[str]:
-    """Differences between the published digest and the stored results, and between the
-    stored results and a fresh computation. Empty when everything matches."""
+    """Differences between the seal and the stored weights and results, and between the
+    stored results and a fresh computation with the stored weights. Empty when everything
+    matches."""
     record = AssessmentYear.objects.filter(year=year).first()
     if record is None or record.status != AssessmentYear.Status.PUBLISHED:
         return [_("%(year)s年的考核尚未发布。") % {"year": year}]
-    problems = []
-    stored = _stored_results(record)
-    if digest_of(year, stored) != record.digest:
-        problems.append(_("已发布结果的摘要与保存的结果不符：结果在发布后被改动过。"))
-    fresh = {(r["subject"], r["region"], r["unit"]): r for r in compute_results(year)}
     from obligations.models import Unit
 
     names = {**dict(Region.objects.values_list("code", "name")),
              **dict(Unit.objects.values_list("pk", "name"))}
+
+    def name_of(key: str):  # seal.row_key: "county:210422", "unit:17"
+        subject, value = key.split(":", 1)
+        return names.get(int(value) if subject == "unit" and value.isdigit() else value, value)
+
+    problems = []
+    stored = _stored_results(record)
+    sealed = seal.check(year, record.weights, stored, digest=record.digest,
+                        parts=record.seal_parts)
+    if sealed.weights_changed:
+        problems.append(_("保存的考核权重与封印不符：权重在发布后被改动过。"))
+    for key in sealed.changed:
+        problems.append(_("%(name)s：保存的结果与封印不符：结果在发布后被改动过。")
+                        % {"name": name_of(key)})
+    for key in sealed.removed:
+        problems.append(_("%(name)s：发布时有该考核对象的结果，现已被删除。") % {"name": name_of(key)})
+    for key in sealed.added:
+        problems.append(_("%(name)s：保存的结果中有发布时没有的考核对象。") % {"name": name_of(key)})
+    if sealed.seal_changed:
+        problems.append(_("封印与保存的权重和结果不符：封印不是用本系统的密钥生成的，或在发布后被改动过。"))
+    try:
+        weights = _every_part(weights_from_json(record.weights))
+    except (AttributeError, TypeError, ArithmeticError, ValueError):
+        return [*problems, _("保存的考核权重无法读取，不能按发布时的权重重新计算。")]
+    fresh = {(r["subject"], r["region"], r["unit"]): r for r in compute_results(year, weights)}
     for row in stored:
         again = fresh.pop((row["subject"], row["region"], row["unit"]), None)
         name = names.get(row["region"] or row["unit"], row["region"] or row["unit"])

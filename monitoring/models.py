@@ -135,7 +135,14 @@ class AssessmentYear(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default="draft")
     computed_at = models.DateTimeField(_("计算时间"), null=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    digest = models.CharField(_("SHA-256 摘要"), max_length=64, blank=True)
+    # The weights the results were computed with ({"county": {"责任落实": "1.00", …}, …}), kept
+    # with the year: publishing seals them, and verifying recomputes with them, so next year's
+    # weights never touch a published year (monitoring/seal.py).
+    weights = models.JSONField(_("计算时使用的权重"), default=dict, blank=True)
+    # HMAC-SM3 under the key "seal" over the year, its weights and its results (monitoring/seal.py).
+    digest = models.CharField(_("封印（HMAC-SM3）"), max_length=64, blank=True)
+    # The MACs of the weights and of each result, so a failed verification names what changed.
+    seal_parts = models.JSONField(_("分项封印"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("考核年度")

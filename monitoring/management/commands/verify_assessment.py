@@ -5,7 +5,7 @@ from monitoring.management.commands._year import check_year, year_argument
 
 
 class Command(BaseCommand):
-    help = "核验已发布的考核：重算摘要，并与按当前数据重新计算的结果比较"
+    help = "核验已发布的考核：核对封印（HMAC-SM3），并与按发布时的权重和当前数据重新计算的结果比较"
 
     def add_arguments(self, parser):
         year_argument(parser)
