@@ -6,7 +6,7 @@ city its counties'; never a sibling county's)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from funds.models import Allocation, Asset, Project, Spending
 from obligations.selectors import scope
@@ -37,3 +37,120 @@ def allocations_visible_to(user) -> QuerySet[Allocation]:
     if not user.is_authenticated:
         return Allocation.objects.none()
     return Allocation.objects.filter(to_region__in=_regions(user))
+
+
+# Who may take which step of a project's workflow (funds/services/projects.py holds the moves
+# table; this is the role check). A step is named by the status it leads to; 退回 is taken by
+# whoever reviews the project's current status. Leaders only read.
+_REVIEWER_OF = {  # the status a project is in → the review step that follows it
+    Project.Status.DECLARED: Project.Status.TOWNSHIP_REVIEWED,
+    Project.Status.TOWNSHIP_REVIEWED: Project.Status.COUNTY_APPROVED,
+    Project.Status.COUNTY_APPROVED: Project.Status.IN_LIBRARY,
+}
+_COUNTY_STEPS = {Project.Status.COUNTY_APPROVED, Project.Status.IN_LIBRARY,
+                 Project.Status.PLANNED, Project.Status.ACCEPTED, Project.Status.HANDED_OVER,
+                 Project.Status.EVALUATED}
+
+
+def _role_paths(user) -> list[tuple[str, str]]:
+    """(role, region path) of the user's memberships: the membership's region, else its unit's."""
+    if not hasattr(user, "_funds_paths"):
+        user._funds_paths = [
+            (role, region_path or unit_path)
+            for role, region_path, unit_path in user.memberships.values_list(
+                "role", "region__path", "unit__region__path")
+            if region_path or unit_path]
+    return user._funds_paths
+
+
+def _covers(user, region, role_set) -> bool:
+    return any(role in role_set and region.path.startswith(path)
+               for role, path in _role_paths(user))
+
+
+def _township_path(region) -> str | None:
+    """The path of the township the region lies in (or is), None for a county-level place."""
+    from obligations.models import Region
+
+    if not hasattr(region, "_funds_township"):
+        prefixes = ["/".join(region.path.split("/")[:i]) + "/"
+                    for i in range(1, region.path.count("/") + 1)]
+        region._funds_township = (Region.objects.filter(path__in=prefixes,
+                                                        level=Region.Level.TOWNSHIP)
+                                  .values_list("path", flat=True).first())
+    return region._funds_township
+
+
+def can_take(user, project: Project, step: str) -> bool:
+    """Whether the user may move the project to `step` (a Project.Status): 申报 by an official
+    of the place (village, township or county); 乡镇审核 by the township's own people (the
+    county's supervisor for a county-level project); 县级论证审定, 入库, 纳入年度计划, 验收,
+    资产移交 and 绩效评价 by a supervisor of the county (or above) the project lies in; 实施 by
+    the place's officials or that supervisor; 退回 by whoever reviews the current status.
+    Never a sibling county's people; administrators may take every step."""
+    if not user.is_authenticated:
+        return False
+    if scope.is_admin(user):
+        return True
+    Status = Project.Status
+    if step == Status.RETURNED:
+        review = _REVIEWER_OF.get(project.status)
+        return review is not None and can_take(user, project, review)
+    region = project.region
+    if step == Status.DECLARED:
+        return _covers(user, region, {scope.OFFICIAL})
+    if step == Status.TOWNSHIP_REVIEWED:
+        township = _township_path(region)
+        if township is None:
+            return _covers(user, region, {scope.SUPERVISOR})
+        return any(role in {scope.OFFICIAL, scope.SUPERVISOR} and path == township
+                   for role, path in _role_paths(user))
+    if step == Status.IMPLEMENTING:
+        return _covers(user, region, {scope.OFFICIAL, scope.SUPERVISOR})
+    if step in _COUNTY_STEPS:
+        return _covers(user, region, {scope.SUPERVISOR})
+    return False
+
+
+def can_fund(user, project: Project) -> bool:
+    """资金安排 is the county's decision: its supervisors (and administrators)."""
+    return user.is_authenticated and (scope.is_admin(user)
+                                      or _covers(user, project.region, {scope.SUPERVISOR}))
+
+
+def can_record_spending(user, project: Project) -> bool:
+    """支出 is recorded by the place's officials (the implementing side) or the supervisor."""
+    return user.is_authenticated and (scope.is_admin(user) or _covers(
+        user, project.region, {scope.OFFICIAL, scope.SUPERVISOR}))
+
+
+def can_manage_assets(user, region) -> bool:
+    """Registering and disposing of assets: the county's supervisors and administrators."""
+    return user.is_authenticated and (scope.is_admin(user)
+                                      or _covers(user, region, {scope.SUPERVISOR}))
+
+
+def can_record_income(user, region) -> bool:
+    """Income of an asset: the place's officials (the collective's side) or the supervisor."""
+    return user.is_authenticated and (scope.is_admin(user) or _covers(
+        user, region, {scope.OFFICIAL, scope.SUPERVISOR}))
+
+
+def can_declare(user) -> bool:
+    """Whether the user may declare projects somewhere (an official, or an administrator)."""
+    return user.is_authenticated and (scope.is_admin(user) or any(
+        role == scope.OFFICIAL for role, _ in _role_paths(user)))
+
+
+def declarable_regions(user):
+    """Places the user may declare a project in: counties, townships and villages in reach."""
+    from obligations.models import Region
+
+    levels = [Region.Level.COUNTY, Region.Level.TOWNSHIP, Region.Level.VILLAGE]
+    if scope.is_admin(user):
+        return Region.objects.filter(level__in=levels)
+    condition = Q(pk__in=[])
+    for role, path in _role_paths(user):
+        if role == scope.OFFICIAL:
+            condition |= Q(path__startswith=path)
+    return Region.objects.filter(condition, level__in=levels)

@@ -349,3 +349,6 @@ TRUSTED_PROXIES = [p for p in os.environ.get("TRUSTED_PROXIES", "").split(",") i
 AUDIT_RETENTION_DAYS = max(180, int(os.environ.get("AUDIT_RETENTION_DAYS", "365")))
 # API tokens expire; a new one is valid this many days unless the administrator sets a date.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "365"))
+# 衔接资金: money arranged for a project and not spent this many months later is "idle" on the
+# funds dashboard (issue 15 item 3).
+FUNDS_IDLE_MONTHS = int(os.environ.get("FUNDS_IDLE_MONTHS", "6"))
