@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from monitoring.aggregation import rebuild_summaries
 from monitoring.models import JobRun
 from obligations.services import audit
+from obligations.services.mail import DigestsNotSent
 from obligations.services.mail import email_reminders as send_reminder_emails
 from obligations.services.sweep import refresh_lights
 
@@ -50,6 +51,35 @@ def run_job(job: str, work: Callable[[], dict], *, audit_action=None, summary: s
         return run
 
 
+def run_job_in_steps(job: str, work: Callable[[], dict]) -> JobRun:
+    """Like `run_job`, for work that commits step by step (each email with its marks): the
+    advisory lock is held by the session instead of one transaction, and a run that fails
+    part-way (`DigestsNotSent`) is recorded as failed with its counts, then re-raised for the
+    Celery task to retry. What the finished steps committed stays committed."""
+    started = timezone.now()
+    clock = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_lock_key(job)])
+        (locked,) = cursor.fetchone()
+    if not locked:
+        return JobRun.objects.create(job=job, started_at=started, finished_at=timezone.now(),
+                                     status=JobRun.Status.SKIPPED)
+    try:
+        try:
+            counts, status, failure = work(), JobRun.Status.OK, None
+        except DigestsNotSent as exc:
+            counts, status, failure = exc.counts, JobRun.Status.FAILED, exc
+        run = JobRun.objects.create(job=job, started_at=started, finished_at=timezone.now(),
+                                    seconds=round(time.monotonic() - clock, 3), status=status,
+                                    counts=counts)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_lock_key(job)])
+    if failure is not None:
+        raise failure
+    return run
+
+
 def sweep_overdue(*, today=None) -> JobRun:
     """Lights, reminders and escalations as of `today` (Beijing date by default)."""
     today = today or timezone.localdate()
@@ -67,8 +97,10 @@ def aggregate_progress(*, today=None, regions: list[str] | None = None) -> JobRu
 
 
 def email_reminders() -> JobRun:
-    """The sweep's new reminders and escalations, emailed as one digest per person."""
-    return run_job("email_reminders", lambda: send_reminder_emails(now=timezone.now()))
+    """The sweep's new reminders and escalations, emailed as one digest per person, each marked
+    sent only once the SMTP server accepted it. Raises DigestsNotSent (after recording a failed
+    run) when some were not accepted: monitoring.tasks.email_reminders retries."""
+    return run_job_in_steps("email_reminders", lambda: send_reminder_emails(now=timezone.now()))
 
 
 def draft_assessment(*, today=None) -> JobRun:

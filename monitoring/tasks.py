@@ -4,11 +4,17 @@ They take plain values, are idempotent (a job run twice gives the result of one 
 retry with backoff on database and broker errors, and run under the time limits in settings.
 """
 
-from celery import shared_task
+import logging
+
+from celery import Task, shared_task
+from django.conf import settings
 from django.db import DatabaseError
 from kombu.exceptions import OperationalError as BrokerError
 
 from monitoring import assessment, freshness, jobs
+from obligations.services.mail import DigestsNotSent
+
+logger = logging.getLogger(__name__)
 
 RETRY = {"autoretry_for": (DatabaseError, BrokerError), "retry_backoff": 30,
          "retry_backoff_max": 600, "retry_jitter": True, "max_retries": 5}
@@ -22,7 +28,20 @@ def sweep_overdue() -> dict:
     return {"run": run.pk, "status": run.status, **run.counts}
 
 
-@shared_task(name="monitoring.email_reminders", **RETRY)
+class _MailTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        # After the last retry (or an error not retried): say so loudly, the digests wait.
+        logger.error("提醒邮件在重试 %s 次后仍未全部发出：%s", self.request.retries, exc)
+
+
+# SMTP and connection errors (smtplib.SMTPException and socket errors are OSError), digests the
+# server refused, and database or broker errors: retried with exponential backoff
+# (EMAIL_RETRY_BACKOFF_SECONDS × 2ⁿ, jittered, at most 10 min), EMAIL_MAX_RETRIES times. Each
+# attempt sends only what is still unmarked (obligations.services.mail).
+@shared_task(name="monitoring.email_reminders", base=_MailTask, acks_late=True,
+             autoretry_for=(DigestsNotSent, OSError, DatabaseError, BrokerError),
+             retry_backoff=settings.EMAIL_RETRY_BACKOFF_SECONDS, retry_backoff_max=600,
+             retry_jitter=True, max_retries=settings.EMAIL_MAX_RETRIES)
 def email_reminders() -> dict:
     run = jobs.email_reminders()
     return {"run": run.pk, "status": run.status, **run.counts}

@@ -221,6 +221,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 30
+# The reminder task (monitoring.tasks.email_reminders) retries digests the SMTP server did not
+# accept: after about this many seconds, doubling each time (jittered, at most 10 min), this
+# many times; then it fails with an error in the log and the next run tries again.
+EMAIL_RETRY_BACKOFF_SECONDS = int(os.environ.get("EMAIL_RETRY_BACKOFF_SECONDS", "60"))
+EMAIL_MAX_RETRIES = int(os.environ.get("EMAIL_MAX_RETRIES", "5"))
 ASSESSMENT_INTERVIEW_COUNT = int(os.environ.get("ASSESSMENT_INTERVIEW_COUNT", "1"))  # last N → 约谈
 
 # --- Language and time: a Chinese product on Beijing time.

@@ -21,7 +21,9 @@ SECRET_KEY = "django-insecure-test-only-key"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # Fast hashing: tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory, unless a test's worker process is pointed at a loopback SMTP server
+# (tests/monitoring/test_mail_retries.py).
+EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 # Same Redis as development, separate key space.
 CACHES["default"]["KEY_PREFIX"] = "test"
 # Local demo accounts (obligations.services.seed.DEMO_ACCOUNTS) are created by load_seed; never in production.

@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.jobs import email_reminders, sweep_overdue
+from obligations.services.mail import DigestsNotSent
 
 
 class Command(BaseCommand):
@@ -18,5 +19,9 @@ class Command(BaseCommand):
             raise CommandError(f"日期“{date}”格式不对，应为 YYYY-MM-DD") from exc
         run = sweep_overdue(today=today)
         self.stdout.write(f"{run.get_status_display()}：{run.counts}（用时 {run.seconds} 秒）")
-        mail = email_reminders()
+        try:
+            mail = email_reminders()
+        except DigestsNotSent as exc:  # the lights are done; the unsent digests stay unmarked
+            raise CommandError(f"提醒邮件：{exc}（{exc.counts}）请检查邮件服务器设置（EMAIL_HOST 等）"
+                               "后再次运行。") from exc
         self.stdout.write(f"提醒邮件：{mail.get_status_display()}：{mail.counts}")
