@@ -163,6 +163,27 @@ def _api(name):
     return lambda w: f"/api/v1/{name}/"
 
 
+FUNDS_IMPORTERS = {"xinbin", "xinbin_duban", "qingyuan", "qingyuan_duban", "longde_fupin",
+                   "longde_minzheng", "longde_nongban", "admin"}
+
+
+def _funds_upload() -> str:
+    """A 隆德县 project library the admin uploaded, waiting in the cache (funds.web.imports)."""
+    import secrets
+
+    from django.core.cache import cache
+
+    from funds.exports import projects_xlsx
+    from funds.models import Project
+
+    token = secrets.token_urlsafe(16)
+    cache.set(f"funds-import:{token}", {
+        "user": get_user_model().objects.get(username="admin").pk, "kind": "projects",
+        "county": "640423", "year": 2022, "file_name": "项目库.xlsx",
+        "data": projects_xlsx(Project.objects.none())}, 600)
+    return token
+
+
 MATRIX: dict[str, list[Probe]] = {
     "login": [Probe(lambda w: "/login/", set(PERSONAS))],
     "logout": [Probe(lambda w: "/logout/", set(), method="post")],
@@ -292,6 +313,17 @@ MATRIX: dict[str, list[Probe]] = {
     "api:progress-detail": [Probe(lambda w: "/api/v1/progress/0/", set())],
     "api:assessment-list": [Probe(_api("assessment-results"), API_ALL)],
     "api:assessment-detail": [Probe(lambda w: "/api/v1/assessment-results/0/", set())],
+    # funds Excel (issue 15): import for one's county (admin, county officials and supervisors),
+    # an upload only for the one who made it; exports of what the user's regions hold
+    "funds:import": [Probe(lambda w: "/funds/import/", FUNDS_IMPORTERS)],
+    "funds:import_preview": [Probe(lambda w: f"/funds/import/{_funds_upload()}/", ADMIN_ONLY)],
+    "funds:import_confirm": [Probe(lambda w: f"/funds/import/{_funds_upload()}/confirm/",
+                                   ADMIN_ONLY, method="post", data=lambda w: {"digest": ""})],
+    "funds:export_projects": [Probe(lambda w: "/funds/export/projects.xlsx",
+                                    USERS - {"longde_chengguan"})],
+    "funds:export_assets": [Probe(lambda w: "/funds/export/assets.xlsx",
+                                  USERS - {"longde_chengguan"})],
+    "funds:export_allocations": [Probe(lambda w: "/funds/export/allocations.xlsx", USERS)],
 }
 # Outside the matrix: Django's admin (its own permission system, checked in
 # tests/test_admin_pages.py) and the favicon.
