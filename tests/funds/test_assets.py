@@ -97,3 +97,38 @@ def test_disposal_only_with_an_approval(funds_world, handed_over):
     with pytest.raises(ValidationError, match="已处置"):
         svc.record_income(asset=asset, actor=users["longde_nongban"], year=2024,
                           use="households", amount="1")
+
+
+def test_asset_pages_ledger_detail_income_and_disposal(client, funds_world, handed_over,
+                                                       django_assert_max_num_queries):
+    users = funds_world.users
+    client.force_login(users["longde_nongban"])
+    response = client.post(f"/funds/projects/{handed_over.pk}/assets/",
+                           {"name": "蔬菜大棚", "kind": "operating", "value": "8000"})
+    asset = Asset.objects.get()
+    assert response.status_code == 302 and asset.owner == "北关村集体经济组织"
+    with django_assert_max_num_queries(20) as first:
+        page = client.get("/funds/assets/").content.decode()
+    assert "蔬菜大棚" in page and "北关村集体经济组织" in page
+    for i in range(10):
+        Asset.objects.create(project=handed_over, code=f"X{i}", name=f"资产{i}", kind="public",
+                             region=funds_world.village, value=1)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get("/funds/assets/?kind=public")
+    client.post(f"/funds/assets/{asset.pk}/income/", {"year": "2023", "use": "households",
+                                                      "amount": "1200"})
+    response = client.post(f"/funds/assets/{asset.pk}/dispose/", {"approval": ""}, follow=True)
+    assert "未经审批不得处置" in response.content.decode()
+    asset.refresh_from_db()
+    assert asset.status == Asset.Status.IN_USE
+    page = client.get(f"/funds/assets/{asset.pk}/").content.decode()
+    assert "1200.00" in page and 'data-confirm="资产处置后不能撤销，确认处置？"' in page
+    client.post(f"/funds/assets/{asset.pk}/dispose/", {"approval": "隆农发〔2024〕5号"})
+    asset.refresh_from_db()
+    assert asset.status == Asset.Status.DISPOSED
+    client.force_login(users["xinbin_duban"])
+    assert client.get(f"/funds/assets/{asset.pk}/").status_code == 404
+    assert "蔬菜大棚" not in client.get("/funds/assets/").content.decode()
+    client.force_login(users["longde_chengguan"])
+    assert client.post(f"/funds/projects/{handed_over.pk}/assets/",
+                       {"name": "x", "kind": "public", "value": "1"}).status_code == 403

@@ -240,3 +240,154 @@ def test_rollover_copies_unfunded_library_projects_once(funds_world):
     assert new.transitions.get().comment.startswith("由2022年项目")
     assert svc.roll_over(2022) == []
     assert Project.objects.filter(year=2023).count() == 1
+
+
+# Pages --------------------------------------------------------------------------------------
+
+def _login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_the_library_lists_filters_counts_and_scopes(client, funds_world, django_assert_max_num_queries):
+    users = funds_world.users
+    make_project(funds_world.village, code="2022-BG-001", name="北关村大棚")
+    make_project(funds_world.chengguan, code="2022-CG-002", name="城关镇冷库",
+                 status=S.IN_LIBRARY)
+    make_project(funds_world.xinbin, code="2022-XB-001", name="新宾专有项目")
+    page = _login(client, users["longde_nongban"]).get("/funds/projects/").content.decode()
+    assert "北关村大棚" in page and "城关镇冷库" in page and "新宾专有项目" not in page
+    assert 'data-status="declared">申报 1' in page and 'data-status="in_library">入库 1' in page
+    page = client.get("/funds/projects/?status=in_library").content.decode()
+    assert "城关镇冷库" in page and "北关村大棚" not in page
+    page = client.get("/funds/projects/?q=BG-001&sort=name").content.decode()
+    assert "北关村大棚" in page and "城关镇冷库" not in page
+    page = client.get("/funds/projects/?region=640423100201&year=2022").content.decode()
+    assert "北关村大棚" in page and "城关镇冷库" not in page
+    assert client.get("/funds/projects/?year=abc&sort=evil").status_code == 200
+    page = _login(client, users["xinbin"]).get("/funds/projects/").content.decode()
+    assert "新宾专有项目" in page and "北关村大棚" not in page
+    # bounded queries: more rows, same number of queries
+    _login(client, users["longde_nongban"])
+    with django_assert_max_num_queries(20) as first:
+        client.get("/funds/projects/")
+    for i in range(15):
+        make_project(funds_world.village, code=f"2022-MORE-{i}", funding=Decimal("5"))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get("/funds/projects/")
+
+
+def test_the_nav_links_the_library_for_people_with_a_place(client, funds_world):
+    page = _login(client, funds_world.users["longde_chengguan"]).get("/funds/projects/")
+    assert 'href="/funds/projects/">衔接资金' in page.content.decode()
+
+
+@pytest.mark.parametrize(("persona", "buttons"), [
+    ("longde_chengguan", {"township_reviewed", "returned"}),
+    ("longde_nongban", set()), ("longde_leader", set()), ("longde_fupin", set())])
+def test_the_detail_page_offers_the_steps_the_user_may_take(client, funds_world, persona,
+                                                            buttons, django_assert_max_num_queries):
+    project = make_project(funds_world.village)
+    svc.transition(project, S.TOWNSHIP_REVIEWED, funds_world.users["longde_chengguan"])
+    svc.transition(project, S.RETURNED, funds_world.users["longde_nongban"], comment="补充材料")
+    svc.transition(project, S.DECLARED, funds_world.users["longde_chengguan"])
+    _login(client, funds_world.users[persona])
+    with django_assert_max_num_queries(20):
+        page = client.get(f"/funds/projects/{project.pk}/").content.decode()
+    import re
+    assert set(re.findall(r'data-step="(\w+)"', page)) == buttons
+    assert "补充材料" in page and "新建大棚数量0" in page
+    if buttons:
+        assert 'data-confirm="确认将项目转为“乡镇审核”？"' in page and 'name="comment"' in page
+
+
+def test_a_sibling_county_gets_404_and_cannot_move_the_project(client, funds_world):
+    project = make_project(funds_world.village)
+    client = _login(client, funds_world.users["xinbin_duban"])
+    assert client.get(f"/funds/projects/{project.pk}/").status_code == 404
+    assert client.get(f"/funds/projects/{project.pk}/notice/").status_code == 404
+    response = client.post(f"/funds/projects/{project.pk}/transition/",
+                           {"to": "township_reviewed"})
+    assert response.status_code == 404
+    project.refresh_from_db()
+    assert project.status == S.DECLARED
+
+
+def test_the_transition_page_moves_refuses_and_explains(client, funds_world):
+    project = make_project(funds_world.village)
+    client = _login(client, funds_world.users["longde_fupin"])
+    assert client.post(f"/funds/projects/{project.pk}/transition/",
+                       {"to": "township_reviewed"}).status_code == 403
+    client = _login(client, funds_world.users["longde_chengguan"])
+    response = client.post(f"/funds/projects/{project.pk}/transition/",
+                           {"to": "returned", "comment": ""}, follow=True)
+    assert "退回须填写退回理由" in response.content.decode()
+    project.refresh_from_db()
+    assert project.status == S.DECLARED
+    response = client.post(f"/funds/projects/{project.pk}/transition/",
+                           {"to": "township_reviewed", "version": project.version})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.status == S.TOWNSHIP_REVIEWED
+
+
+def test_declaring_through_the_form(client, funds_world):
+    client = _login(client, funds_world.users["longde_chengguan"])
+    assert client.get("/funds/projects/new/").status_code == 200
+    data = {"name": "北关村饮水工程", "year": "2022", "region": funds_world.village.pk,
+            "category": "infrastructure", "households": "30", "households_poverty_exit": "5",
+            "households_monitored": "1",
+            "targets-TOTAL_FORMS": "3", "targets-INITIAL_FORMS": "0",
+            "targets-0-kind": "output", "targets-0-indicator": "新建水池",
+            "targets-0-target_value": "2座", "targets-1-kind": "",
+            "targets-1-indicator": "", "targets-1-target_value": ""}
+    bad = client.post("/funds/projects/new/", {**data, "targets-1-indicator": "只有指标"})
+    assert bad.status_code == 200 and "绩效目标须填写类别、指标和目标值" in bad.content.decode()
+    assert client.post("/funds/projects/new/", {**data, "region": funds_world.xinbin.pk}
+                       ).status_code == 200
+    assert not Project.objects.exists()
+    response = client.post("/funds/projects/new/", data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    project = Project.objects.get()
+    assert response.status_code == 302 and project.targets.count() == 1
+    assert _login(client, funds_world.users["longde_leader"]).get(
+        "/funds/projects/new/").status_code == 403
+
+
+def test_funding_and_spending_through_the_page(client, funds_world):
+    project = make_project(funds_world.village, status=S.IN_LIBRARY)
+    client = _login(client, funds_world.users["longde_nongban"])
+    client.post(f"/funds/projects/{project.pk}/funding/", {"source": "central", "amount": "800"})
+    assert project.fundings.get().amount == Decimal("800")
+    svc.transition(project, S.PLANNED, funds_world.users["longde_nongban"])
+    response = client.post(f"/funds/projects/{project.pk}/spending/",
+                           {"source": "central", "month": "2022-06", "amount": "900"}, follow=True)
+    assert "支出超过资金安排" in response.content.decode()
+    response = client.post(f"/funds/projects/{project.pk}/spending/",
+                           {"source": "central", "month": "2022/06", "amount": "9"}, follow=True)
+    assert "月份" in response.content.decode() and not Spending.objects.exists()
+    client.post(f"/funds/projects/{project.pk}/spending/",
+                {"source": "central", "month": "2022-06", "amount": "300"})
+    page = client.get(f"/funds/projects/{project.pk}/").content.decode()
+    assert "2022年6月" in page and "500.00" in page  # spent by month, what is left
+    assert _login(client, funds_world.users["xinbin_duban"]).post(
+        f"/funds/projects/{project.pk}/spending/",
+        {"source": "central", "month": "2022-06", "amount": "1"}).status_code == 404
+    assert Spending.objects.get().amount == Decimal("300")
+
+
+def test_the_notice_carries_what_a_notice_carries_and_nothing_personal(client, funds_world):
+    users = funds_world.users
+    project = make_project(funds_world.village, status=S.COUNTY_APPROVED, funding=None)
+    svc.transition(project, S.IN_LIBRARY, users["longde_nongban"], comment="审定意见内部文字")
+    svc.arrange_funding(project=project, source="central", amount="120000",
+                        actor=users["longde_nongban"])
+    page = _login(client, users["longde_leader"]).get(
+        f"/funds/projects/{project.pk}/notice/").content.decode()
+    for text in ("北关村蔬菜大棚项目", "中央财政衔接推进乡村振兴补助资金", "120000.00 元", "北关村",
+                 "新建温室大棚20座", "新建大棚数量0", "王建国", "0954-6011234", "受益 40 户",
+                 "funds/notice.css"):
+        assert text in page, text
+    for text in ("审定意见内部文字", users["longde_nongban"].first_name, "longde_nongban",
+                 users["longde_leader"].first_name, "<nav"):
+        assert text not in page, text
