@@ -29,6 +29,7 @@ run: install
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py demo_history
 	$(BIN)/python manage.py demo_uploads
+	$(BIN)/python manage.py demo_funds
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py demo_logins
 	@echo
