@@ -313,6 +313,26 @@ MATRIX: dict[str, list[Probe]] = {
     "api:progress-detail": [Probe(lambda w: "/api/v1/progress/0/", set())],
     "api:assessment-list": [Probe(_api("assessment-results"), API_ALL)],
     "api:assessment-detail": [Probe(lambda w: "/api/v1/assessment-results/0/", set())],
+    # funds dashboards and rule flags (issue 15): dashboard personas over their own subtree;
+    # a sibling county's supervisor or leader is refused; officials and tokens get no figures
+    "funds:dashboard": [Probe(lambda w: "/funds/dashboard/", DASHBOARDS)],
+    "funds:dashboard_region": [
+        Probe(lambda w: "/funds/dashboard/210422/", DASHBOARDS_XINBIN,
+              shows=lambda w: "新宾满族自治县"),
+        Probe(lambda w: "/funds/dashboard/210400/", {"fushun_leader", "admin"}),
+        Probe(lambda w: "/funds/dashboard/210422/?year=2023", DASHBOARDS_XINBIN)],
+    "funds:flags": [Probe(lambda w: "/funds/flags/", DASHBOARDS),
+                    Probe(lambda w: "/funds/flags/?region=210422", DASHBOARDS_XINBIN)],
+    "api:funds-flag-list": [
+        Probe(lambda w: "/api/v1/funds/flags/", API_ALL),
+        Probe(lambda w: "/api/v1/funds/flags/?region=210422",
+              DASHBOARDS_XINBIN | {"token_xinbin", "token_fushun"})],
+    # a token reads as the leader of its region (obligations.services.api_clients)
+    "api:funds-summary-list": [
+        Probe(lambda w: "/api/v1/funds/summary/", DASHBOARDS | set(TOKENS)),
+        Probe(lambda w: "/api/v1/funds/summary/?region=210422",
+              DASHBOARDS_XINBIN | {"token_xinbin", "token_fushun"},
+              shows=lambda w: "新宾满族自治县")],
     # funds Excel (issue 15): import for one's county (admin, county officials and supervisors),
     # an upload only for the one who made it; exports of what the user's regions hold
     "funds:import": [Probe(lambda w: "/funds/import/", FUNDS_IMPORTERS)],
