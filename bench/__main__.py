@@ -36,7 +36,7 @@ def main(argv=None) -> int:
     django.setup()
     from django.test.utils import setup_databases, teardown_databases
 
-    from bench import dashboards, intake, jobs, milestones
+    from bench import dashboards, funds_rules, intake, jobs, milestones
 
     parser = argparse.ArgumentParser(description="基准测试")
     parser.add_argument("--tasks", type=int, default=10_000, help="任务数（默认 10000）")
@@ -59,6 +59,7 @@ def main(argv=None) -> int:
         rows += jobs.run(size=size, repeat=max(1, args.repeat // 2), timed=timed)
         rows += jobs.api(repeat_requests=args.requests, timed=timed)
         rows += dashboards.run(repeat_requests=args.requests, timed=timed)
+        rows += funds_rules.run(repeat=args.repeat, timed=timed)
     finally:
         teardown_databases(config, verbosity=0)
     print()
