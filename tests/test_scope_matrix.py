@@ -54,6 +54,9 @@ QINGYUAN_TEXT = "清原专有进展文字丙"
 QINGYUAN_UNIT = "清原满族自治县人民政府"
 FUPIN_TEXT = "隆德扶贫办专有文字乙"
 FUPIN_FILE = "扶贫办专有佐证.pdf"
+LONGDE_PROJECT = "城关镇专有衔接项目"
+XINBIN_PROJECT = "新宾专有衔接项目"
+XINBIN_ASSET = "新宾专有项目资产"
 
 UPLOAD_TEXT = """隆德县巩固拓展脱贫攻坚成果重点任务分工方案
 一、兜底保障
@@ -75,6 +78,9 @@ SECRETS = {
     XINBIN_UNIT: SEES_XINBIN,
     QINGYUAN_TEXT: SEES_QINGYUAN, QINGYUAN_UNIT: SEES_QINGYUAN,
     FUPIN_TEXT: SEES_FUPIN, FUPIN_FILE: SEES_FUPIN,
+    # funds (issue 15): a project is seen by the people of its place and above
+    LONGDE_PROJECT: SEES_FUPIN | {"longde_minzheng", "longde_chengguan"},
+    XINBIN_PROJECT: SEES_XINBIN, XINBIN_ASSET: SEES_XINBIN,
 }
 USERS = set(PERSONAS) - {"anonymous", *TOKENS}
 ADMIN_ONLY = {"admin"}
@@ -99,6 +105,33 @@ class World:
     measure_index: int
     list_import: ListImport
     year: int
+    longde_project: object = None
+    xinbin_project: object = None
+    xinbin_asset: object = None
+
+
+def _funds_objects() -> dict:
+    """A 隆德 project declared in 城关镇 (waiting for the township's review) and a 新宾 project
+    handed over, funded, with its asset (issue 15)."""
+    import datetime
+
+    from funds.models import Asset, PerformanceTarget, Project, ProjectFunding
+
+    def project(code, name, region, status):
+        made = Project.objects.create(code=code, name=name, year=2022, status=status,
+                                      region=Region.objects.get(code=region), category="industry")
+        PerformanceTarget.objects.create(project=made, kind="output", indicator="大棚",
+                                         target_value="10座")
+        return made
+
+    longde = project("M-LD-1", LONGDE_PROJECT, "640423100", "declared")
+    xinbin = project("M-XB-1", XINBIN_PROJECT, "210422", "handed_over")
+    ProjectFunding.objects.create(project=xinbin, source="central", amount=100000,
+                                  allocated_on=datetime.date(2022, 3, 1))
+    asset = Asset.objects.create(project=xinbin, code="M-XB-1-ZC01", name=XINBIN_ASSET,
+                                 kind="operating", region=xinbin.region, value=50000,
+                                 owner="新宾某村集体经济组织")
+    return {"longde_project": longde, "xinbin_project": xinbin, "xinbin_asset": asset}
 
 
 def _report(task, user, text, file_name=None):
@@ -143,7 +176,7 @@ def world(seeded):
         xinbin_evidence=Evidence.objects.get(original_name=XINBIN_FILE),
         xinbin_unit=xinbin_task.unit, fushun_doc=xinbin_task.obligation.document,
         upload=upload, measure_index=preview_of(upload).measures[0].index,
-        list_import=list_import, year=2021,
+        list_import=list_import, year=2021, **_funds_objects(),
     )
 
 
@@ -163,6 +196,11 @@ def _api(name):
     return lambda w: f"/api/v1/{name}/"
 
 
+FUNDS_LONGDE = {"longde_fupin", "longde_minzheng", "longde_chengguan", "longde_nongban",
+                "longde_leader", "admin"}
+FUNDS_XINBIN = {"xinbin", "xinbin_duban", "fushun_leader", "admin"}
+FUNDS_DECLARERS = {"xinbin", "qingyuan", "longde_fupin", "longde_minzheng", "longde_chengguan",
+                   "admin"}
 FUNDS_IMPORTERS = {"xinbin", "xinbin_duban", "qingyuan", "qingyuan_duban", "longde_fupin",
                    "longde_minzheng", "longde_nongban", "admin"}
 
@@ -344,6 +382,48 @@ MATRIX: dict[str, list[Probe]] = {
     "funds:export_assets": [Probe(lambda w: "/funds/export/assets.xlsx",
                                   USERS - {"longde_chengguan"})],
     "funds:export_allocations": [Probe(lambda w: "/funds/export/allocations.xlsx", USERS)],
+    # funds project library and asset ledger (issue 15): the people of the project's place
+    # and above; a sibling county gets 404; each step only by its role
+    "funds:projects": [Probe(lambda w: "/funds/projects/", USERS),
+                       Probe(lambda w: "/funds/projects/?q=M-&status=declared&sort=name", USERS)],
+    "funds:project_declare": [Probe(lambda w: "/funds/projects/new/", FUNDS_DECLARERS)],
+    "funds:project": [
+        Probe(lambda w: f"/funds/projects/{w.longde_project.pk}/", FUNDS_LONGDE,
+              shows=lambda w: LONGDE_PROJECT),
+        Probe(lambda w: f"/funds/projects/{w.xinbin_project.pk}/", FUNDS_XINBIN,
+              shows=lambda w: XINBIN_PROJECT)],
+    "funds:project_notice": [
+        Probe(lambda w: f"/funds/projects/{w.longde_project.pk}/notice/", FUNDS_LONGDE,
+              shows=lambda w: LONGDE_PROJECT),
+        Probe(lambda w: f"/funds/projects/{w.xinbin_project.pk}/notice/", FUNDS_XINBIN,
+              shows=lambda w: XINBIN_PROJECT)],
+    "funds:project_transition": [
+        Probe(lambda w: f"/funds/projects/{w.longde_project.pk}/transition/",
+              {"longde_chengguan", "admin"}, method="post",
+              data=lambda w: {"to": "township_reviewed"})],
+    "funds:project_funding": [
+        Probe(lambda w: f"/funds/projects/{w.xinbin_project.pk}/funding/",
+              {"xinbin_duban", "admin"}, method="post",
+              data=lambda w: {"source": "county", "amount": "10"})],
+    "funds:project_spending": [
+        Probe(lambda w: f"/funds/projects/{w.xinbin_project.pk}/spending/",
+              {"xinbin", "xinbin_duban", "admin"}, method="post",
+              data=lambda w: {"source": "central", "month": "2022-06", "amount": "10"})],
+    "funds:project_asset": [
+        Probe(lambda w: f"/funds/projects/{w.xinbin_project.pk}/assets/",
+              {"xinbin_duban", "admin"}, method="post",
+              data=lambda w: {"name": "越权登记", "kind": "public", "value": "1",
+                              "owner": "某村集体经济组织"})],
+    "funds:assets": [Probe(lambda w: "/funds/assets/", USERS)],
+    "funds:asset": [Probe(lambda w: f"/funds/assets/{w.xinbin_asset.pk}/", FUNDS_XINBIN,
+                          shows=lambda w: XINBIN_ASSET)],
+    "funds:asset_income": [
+        Probe(lambda w: f"/funds/assets/{w.xinbin_asset.pk}/income/",
+              {"xinbin", "xinbin_duban", "admin"}, method="post",
+              data=lambda w: {"year": "2023", "use": "households", "amount": "5"})],
+    "funds:asset_dispose": [
+        Probe(lambda w: f"/funds/assets/{w.xinbin_asset.pk}/dispose/",
+              {"xinbin_duban", "admin"}, method="post", data=lambda w: {"approval": "越权批复"})],
 }
 # Outside the matrix: Django's admin (its own permission system, checked in
 # tests/test_admin_pages.py) and the favicon.
@@ -367,6 +447,16 @@ def test_every_url_is_in_the_matrix():
     assert set(MATRIX) - names == set(), "matrix entries for URLs that no longer exist"
 
 
+def _funds_state() -> list:
+    from funds.models import Asset, AssetIncome, Project, ProjectFunding, Spending
+
+    return [list(Project.objects.order_by("pk").values_list("pk", "status", "version")),
+            list(ProjectFunding.objects.order_by("pk").values_list("pk", "amount")),
+            list(Spending.objects.order_by("pk").values_list("pk", "amount")),
+            list(Asset.objects.order_by("pk").values_list("pk", "status")),
+            AssetIncome.objects.count()]
+
+
 def _state() -> str:
     """A fingerprint of everything a write could change."""
     rows = [
@@ -375,6 +465,7 @@ def _state() -> str:
         PolicyDocument.objects.count(), Obligation.objects.count(),
         list(DocumentUpload.objects.order_by("pk").values_list("pk", "status")),
         list(ListImport.objects.order_by("pk").values_list("pk", "applied_at")),
+        *_funds_state(),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
