@@ -498,7 +498,8 @@ def plan_projects(data: bytes, *, file_name: str, county: Region, year: int, use
     visible = projects_visible_to(user).filter(region__path__startswith=county.path)
     existing = {(p.year, p.code): p for p in exports.project_queryset(visible)}
     # codes used elsewhere (another county, or out of the user's sight) cannot be taken
-    elsewhere = set(Project.objects.exclude(pk__in=[p.pk for p in existing.values()])
+    codes = {_text(cells.get("code"))[:40] for _row, cells in sheet.rows}
+    elsewhere = set(Project.objects.filter(code__in=codes).exclude(pk__in=visible.values("pk"))
                     .values_list("year", "code"))
     with_spending = set(Spending.objects.filter(project__in=visible).values_list(
         "project_id", "source").distinct())
@@ -694,7 +695,8 @@ def plan_assets(data: bytes, *, file_name: str, county: Region, user) -> ImportP
     places = _Places(county)
     visible = assets_visible_to(user).filter(region__path__startswith=county.path)
     existing = {a.code: a for a in exports.asset_queryset(visible)}
-    elsewhere = set(Asset.objects.exclude(pk__in=[a.pk for a in existing.values()])
+    codes = {_text(cells.get("code"))[:40] for _row, cells in sheet.rows}
+    elsewhere = set(Asset.objects.filter(code__in=codes).exclude(pk__in=visible.values("pk"))
                     .values_list("code", flat=True))
     projects = {}
     for pk, code in (projects_visible_to(user).filter(region__path__startswith=county.path)

@@ -222,3 +222,31 @@ def test_two_thousand_rows_import_in_under_ten_seconds(funds_world):
     assert time.perf_counter() - start < 10
     assert Project.objects.count() == 2000 and PerformanceTarget.objects.count() == 4000
     assert Region.objects.filter(code="640423").exists()
+
+
+def test_exports_take_a_bounded_number_of_queries(client, funds_world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(funds_world.users["longde_nongban"])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            for url in ("/funds/export/projects.xlsx?county=640423",
+                        "/funds/export/assets.xlsx?county=640423",
+                        "/funds/export/allocations.xlsx"):
+                assert client.get(url).status_code == 200
+        return len(captured)
+
+    def grow(start, n):
+        for i in range(start, start + n):
+            project = make_project(funds_world.village, code=f"Q-{i}", funding=Decimal(100))
+            Asset.objects.create(code=f"ZC-Q-{i}", name="圈舍", kind="operating",
+                                 region=funds_world.village, value=1, project=project)
+            Allocation.objects.create(year=2022, source="central", to_region=funds_world.longde,
+                                      amount=100)
+
+    grow(0, 2)
+    few = queries()
+    grow(2, 20)
+    assert queries() == few
