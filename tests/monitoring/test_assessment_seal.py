@@ -13,7 +13,12 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from monitoring.assessment import compute_assessment, publish_assessment, verify_assessment
+from monitoring.assessment import (
+    PARTS,
+    compute_assessment,
+    publish_assessment,
+    verify_assessment,
+)
 from monitoring.models import AssessmentEvent, AssessmentResult, AssessmentWeight, AssessmentYear
 from obligations.models import Membership
 
@@ -123,6 +128,11 @@ def _publish_under_0004(world, *, change_weights_after=False):
     """2023 published as 0004's code did (SHA-256 over the live weights), then 0005 applied."""
     executor = MigrationExecutor(connection)
     before = [("monitoring", "0004_summary_place_scope")]
+    # An earlier transactional test's flush removes 0002's weight rows: put them back.
+    for subject, parts in PARTS.items():
+        for part in parts:
+            AssessmentWeight.objects.get_or_create(subject=subject, part=part,
+                                                   defaults={"weight": Decimal(1)})
     world.hand_computed_2023()
     compute_assessment(2023)
     publish_assessment(2023, actor=None)
@@ -147,7 +157,7 @@ def _publish_under_0004(world, *, change_weights_after=False):
     return AssessmentYear.objects.get(year=2023)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_todays_weights_and_reseals_published_years(world):
     record = _publish_under_0004(world)
     assert record.weights["county"]["政策落实"] == "1.00"
@@ -158,7 +168,7 @@ def test_the_migration_keeps_todays_weights_and_reseals_published_years(world):
     assert verify_assessment(2023) == []
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_migration_says_when_the_old_digest_no_longer_matched(world):
     """Weights changed after publishing under 0004 (the bug): the re-seal records today's
     weights, says the old digest did not match, and verification shows the totals differ."""
