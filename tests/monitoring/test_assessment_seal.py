@@ -128,11 +128,12 @@ def _publish_under_0004(world, *, change_weights_after=False):
     """2023 published as 0004's code did (SHA-256 over the live weights), then 0005 applied."""
     executor = MigrationExecutor(connection)
     before = [("monitoring", "0004_summary_place_scope")]
-    # An earlier transactional test's flush removes 0002's weight rows: put them back.
-    for subject, parts in PARTS.items():
-        for part in parts:
-            AssessmentWeight.objects.get_or_create(subject=subject, part=part,
-                                                   defaults={"weight": Decimal(1)})
+    # The weights as 0002 leaves them, whatever earlier transactional tests' flushes and
+    # serialized rollbacks left in the table: the test starts from a known state.
+    AssessmentWeight.objects.all().delete()
+    AssessmentWeight.objects.bulk_create(
+        AssessmentWeight(subject=subject, part=part, weight=Decimal("1.00"))
+        for subject, parts in PARTS.items() for part in parts)
     world.hand_computed_2023()
     compute_assessment(2023)
     publish_assessment(2023, actor=None)
@@ -160,7 +161,7 @@ def _publish_under_0004(world, *, change_weights_after=False):
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_keeps_todays_weights_and_reseals_published_years(world):
     record = _publish_under_0004(world)
-    assert record.weights["county"]["政策落实"] == "1.00"
+    assert Decimal(record.weights["county"]["政策落实"]) == 1
     event = AssessmentEvent.objects.get(year=record, action="reseal")
     assert "旧摘要与保存的结果和当前权重一致" in event.note
     assert verify_assessment(2023) == []
