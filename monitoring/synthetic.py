@@ -64,9 +64,10 @@ def generate(*, cities: int, counties_per_city: int, obligations_per_county: int
         cursor.execute(
             """
             INSERT INTO obligations_obligation (document_id, kind, code, position, title, text,
-                                                deadline_text, deadline, clauses)
+                                                deadline_text, deadline, clauses,
+                                                withdrawn_reason)
             SELECT d.id, 'measure', n::text, n, '合成措施' || n, '合成措施正文' || n, '长期坚持',
-                   '{"kind": "ongoing", "words": "长期坚持"}'::jsonb, '[]'::jsonb
+                   '{"kind": "ongoing", "words": "长期坚持"}'::jsonb, '[]'::jsonb, ''
             FROM obligations_policydocument d CROSS JOIN generate_series(1, %s) n
             WHERE d.id = ANY(%s)
             """, [obligations_per_county, [d.pk for d in documents]])
