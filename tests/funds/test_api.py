@@ -44,3 +44,24 @@ def test_summary_for_a_region_of_the_users_dashboards(client, world):
     assert login(client, "qingyuan_duban").get(
         "/api/v1/funds/summary/?region=210422").status_code == 404
     assert login(client, "xinbin").get("/api/v1/funds/summary/").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/api/v1/funds/flags/?page_size=100",
+                                 "/api/v1/funds/summary/?region=210400"])
+def test_funds_api_query_counts_do_not_grow_with_rows(client, world, url,
+                                                      django_assert_max_num_queries):
+    from funds.models import Asset
+
+    login(client, "fushun_leader")
+    region = Region.objects.get(code="210422")
+    with django_assert_max_num_queries(40) as first:
+        assert client.get(url).status_code == 200
+    for n in range(12):  # more flagged rows: public assets without a caretaker
+        Asset.objects.create(code=f"A{n}", name="路灯", kind="public", region=region,
+                             value=Decimal(1))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+    body = response.json()
+    flags = body["results"] if "results" in body else body["flags"]
+    assert sum(1 for f in flags if f["rule"] == "asset_public_caretaker") >= 12
