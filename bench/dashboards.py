@@ -14,25 +14,31 @@ from monitoring.models import AssessmentYear
 from obligations.models import Membership, Region, Unit
 
 
+def signed_in_leader(province) -> Client:
+    """A test client signed in as the province's leader, second factor passed (leaders must)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    leader, _created = get_user_model().objects.get_or_create(username="bench_leader")
+    Membership.objects.get_or_create(user=leader, unit=None, role="leader", region=province)
+    http = Client()
+    http.force_login(leader)
+    device = (TOTPDevice.objects.filter(user=leader).first()
+              or TOTPDevice.objects.create(user=leader, name="基准", confirmed=True))
+    session = http.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return http
+
+
 def run(*, repeat_requests: int, timed) -> list[tuple]:
     province = Region.objects.filter(name__startswith="合成省").order_by("code").first()
     city = Region.objects.filter(parent=province).order_by("code").first()
     county = Region.objects.filter(parent=city).order_by("code").first()
     unit = Unit.objects.filter(region=county, kind="department").order_by("id").first()
-    leader, _created = get_user_model().objects.get_or_create(username="bench_leader")
-    Membership.objects.get_or_create(user=leader, unit=None, role="leader", region=province)
     if AssessmentYear.objects.filter(year=2023, status="draft").exists():
         publish_assessment(2023, actor=None)
-    http = Client()
-    http.force_login(leader)
-    # Leaders sign in with a second factor (accounts): the bench's leader has passed it.
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.create(user=leader, name="基准", confirmed=True)
-    session = http.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    http = signed_in_leader(province)
     pages = [
         ("看板：全省总览", reverse("monitoring:overview"), {"year": 2024}),
         ("看板：市", reverse("monitoring:region", args=[city.code]), {"year": 2024}),

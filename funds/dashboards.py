@@ -11,8 +11,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from funds import rules
@@ -25,6 +25,8 @@ ZERO = Decimal(0)
 COUNTY_TYPES = ["national_key", "provincial_key", "poverty_exit"]
 OTHER_COUNTY = "other"
 COUNTY_TYPE_LABELS = {**CATEGORY_LABELS, OTHER_COUNTY: "其他县"}
+# The dashboard lists the first flags; the flags page (funds/web/rules.py) pages through all.
+FLAGS_SHOWN = 50
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -39,11 +41,51 @@ def _ratio(part, whole):
     return (part / whole) if whole else None
 
 
+def _flag_counts(flags) -> list[dict]:
+    """How many flags each rule raised, in the rules' order, with the document and clause."""
+    counts = defaultdict(int)
+    for flag in flags:
+        counts[flag.rule] += 1
+    return [{"rule": code, "title": rule.title, "document": rules.DOCUMENTS[rule.document],
+             "clause": rule.clause, "count": counts[code]}
+            for code, rule in rules.RULES.items() if counts[code]]
+
+
 def _child_of(path: str, children: dict[str, Region]) -> Region | None:
     for child_path, child in children.items():
         if path.startswith(child_path):
             return child
     return None
+
+
+IDLE_SHOWN = 50
+
+
+def _idle(under: str, year: int | None, cutoff: datetime.date) -> tuple[list[dict], Decimal]:
+    """Money arranged for a project from a source on or before the cut-off and not all spent
+    since: the largest IDLE_SHOWN rows and the total. One statement — the spending is summed
+    per project and source once (a hash aggregate), not once per funding row."""
+    sql = f"""
+        SELECT f.project_id, p.code, p.name, r.name, f.source, f.amount, f.allocated_on,
+               COALESCE(s.total, 0) AS spent, f.amount - COALESCE(s.total, 0) AS idle,
+               SUM(f.amount - COALESCE(s.total, 0)) OVER () AS idle_total
+          FROM {ProjectFunding._meta.db_table} f
+          JOIN {Project._meta.db_table} p ON p.id = f.project_id
+          JOIN {Region._meta.db_table} r ON r.id = p.region_id
+          LEFT JOIN (SELECT project_id, source, SUM(amount) AS total
+                       FROM {Spending._meta.db_table} GROUP BY project_id, source) s
+                 ON s.project_id = f.project_id AND s.source = f.source
+         WHERE r.path LIKE %s AND f.allocated_on <= %s AND (%s::int IS NULL OR p.year = %s)
+           AND f.amount > COALESCE(s.total, 0)
+         ORDER BY idle DESC, p.code, f.source
+         LIMIT %s"""
+    like = under.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [like, cutoff, year, year, IDLE_SHOWN])
+        rows = cursor.fetchall()
+    keys = ["project_id", "code", "name", "place", "source", "arranged", "allocated_on",
+            "spent", "idle"]
+    return [dict(zip(keys, row[:-1], strict=True)) for row in rows], (rows[0][-1] if rows else ZERO)
 
 
 def summary(region: Region, *, year: int | None = None, today: datetime.date | None = None):
@@ -111,18 +153,7 @@ def summary(region: Region, *, year: int | None = None, today: datetime.date | N
     # Idle money: arranged before the cut-off and not all spent since (per project and source).
     months = settings.FUNDS_IDLE_MONTHS
     cutoff = months_before(today, months)
-    spent_of = (Spending.objects.filter(project=OuterRef("project"), source=OuterRef("source"))
-                .values("project").annotate(total=Sum("amount")).values("total"))
-    money_field = DecimalField(max_digits=16, decimal_places=2)
-    idle_rows = list(
-        fundings.filter(allocated_on__lte=cutoff)
-        .annotate(spent=Coalesce(Subquery(spent_of, output_field=money_field),
-                                 Value(ZERO, output_field=money_field)))
-        .values("project", "project__code", "project__name", "project__region__name", "source",
-                "amount", "allocated_on", "spent"))
-    idle = [dict(row, idle=row["amount"] - row["spent"]) for row in idle_rows
-            if row["amount"] > row["spent"]]
-    idle.sort(key=lambda r: (-r["idle"], r["project__code"]))
+    idle, idle_total = _idle(under, year, cutoff)
 
     assets = (Asset.objects.filter(region__path__startswith=under)
               .values("kind", "owner").annotate(n=Count("id"), value=Sum("value"))
@@ -158,17 +189,14 @@ def summary(region: Region, *, year: int | None = None, today: datetime.date | N
                 for pk, (a, s) in sorted(progress.items(), key=lambda i: names[i[0]].path)],
         },
         "idle": {
-            "months": months, "cutoff": cutoff, "amount": sum((r["idle"] for r in idle), ZERO),
-            "projects": [
-                {"project_id": r["project"], "code": r["project__code"],
-                 "name": r["project__name"], "place": r["project__region__name"],
-                 "source": r["source"], "label": source_labels[r["source"]],
-                 "arranged": r["amount"], "spent": r["spent"], "idle": r["idle"],
-                 "allocated_on": r["allocated_on"]} for r in idle[:50]],
+            "months": months, "cutoff": cutoff, "amount": idle_total,
+            "projects": [dict(r, label=source_labels[r["source"]]) for r in idle],
         },
         "assets": [
             {"kind": a["kind"], "label": kind_labels[a["kind"]], "owner": a["owner"],
              "count": a["n"], "value": a["value"]} for a in assets],
-        "flags": [f.as_dict() for f in flags],
+        "flag_total": len(flags),
+        "flag_counts": _flag_counts(flags),
+        "flags": [f.as_dict() for f in flags[:FLAGS_SHOWN]],
         "children": [{"code": c.code, "name": c.name} for c in children.values()],
     }

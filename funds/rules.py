@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext as _
@@ -113,7 +114,19 @@ class Flag:
         return RULES[self.rule].title
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "title": self.title}
+        # By hand: dataclasses.asdict deep-copies every field (a province has thousands of flags).
+        return {name: getattr(self, name) for name in _FLAG_FIELDS} | {"title": self.title}
+
+
+_FLAG_FIELDS = [f.name for f in fields(Flag)]
+
+
+class Place(NamedTuple):
+    """A region as a flag needs it (id, code, name), read with values_list, not as a model."""
+
+    pk: int
+    code: str
+    name: str
 
 
 def _yuan(value) -> str:
@@ -437,14 +450,17 @@ def integration_use(ctx: _Context) -> list[Flag]:
     arranged for a project of another category (就业, 易地搬迁后续扶持, 公共服务, 其他)."""
     rows = (ProjectFunding.objects.filter(source=FundSource.INTEGRATED)
             .exclude(project__category__in=INTEGRATION_CATEGORIES)
-            .filter(ctx.in_regions("project__region"))
-            .select_related("project__region"))
+            .filter(ctx.in_regions("project__region")))
     if ctx.years is not None:
         rows = rows.filter(project__year__in=ctx.years)
-    return [ctx.flag("integration_use", f.project.region, f.project.year, _(
-        "项目“%(name)s”（%(category)s）安排整合资金%(amount)s，不属于农业生产发展或农村基础设施建设") % {
-            "name": f.project.name, "category": f.project.get_category_display(),
-            "amount": _yuan(f.amount)}, project_id=f.project_id) for f in rows]
+    categories = {value: str(label) for value, label in Project.Category.choices}
+    text = _("项目“%(name)s”（%(category)s）安排整合资金%(amount)s，不属于农业生产发展或农村基础设施建设")
+    return [ctx.flag("integration_use", Place(*place), year, text % {
+        "name": name, "category": categories[category], "amount": _yuan(amount)},
+        project_id=project_id)
+        for *place, year, name, category, amount, project_id in rows.values_list(
+            "project__region_id", "project__region__code", "project__region__name",
+            "project__year", "project__name", "project__category", "amount", "project_id")]
 
 
 # ---------------------------------------------------------------- assets and the rest
@@ -453,34 +469,39 @@ def assets(ctx: _Context) -> list[Flag]:
     """001 第三章第六节 (管护、确权、收益), 002 (八) (处置), 004 二(一)4 (收益用途): an asset
     ledger row missing what the documents ask for."""
     flags = []
-    base = Asset.objects.filter(ctx.in_regions("region")).select_related("region", "project")
+    base = Asset.objects.filter(ctx.in_regions("region"))
+    columns = ["pk", "code", "name", "project_id", "project__year", "disposed_on", "owner",
+               "performance_target", "exit_terms", "region_id", "region__code",
+               "region__name"]
 
-    def year_of(asset):
-        return asset.project.year if asset.project_id else None
+    def rows(queryset):
+        for row in queryset.values(*columns):
+            row["place"] = Place(row["region_id"], row["region__code"], row["region__name"])
+            yield row
 
-    for asset in base.filter(kind=Asset.Kind.PUBLIC, status=Asset.Status.IN_USE, caretaker=""):
-        if ctx.year_ok(year_of(asset)):
-            flags.append(ctx.flag("asset_public_caretaker", asset.region, year_of(asset), _(
-                "公益性资产“%(name)s”（%(code)s）未明确管护主体") % {"name": asset.name,
-                                                              "code": asset.code},
-                project_id=asset.project_id, asset_id=asset.pk))
-    for asset in base.filter(Q(owner="") | Q(performance_target="") | Q(exit_terms=""),
-                             kind=Asset.Kind.OPERATING, status=Asset.Status.IN_USE):
-        missing = [label for label, value in ((_("所有权人"), asset.owner),
-                                              (_("绩效目标"), asset.performance_target),
-                                              (_("退出条款"), asset.exit_terms)) if not value]
-        if ctx.year_ok(year_of(asset)):
-            flags.append(ctx.flag("asset_operating_terms", asset.region, year_of(asset), _(
-                "经营性资产“%(name)s”（%(code)s）缺少%(missing)s") % {
-                    "name": asset.name, "code": asset.code, "missing": "、".join(missing)},
-                project_id=asset.project_id, asset_id=asset.pk))
-    for asset in base.filter(status=Asset.Status.DISPOSED, disposal_approval=""):
-        year = asset.disposed_on.year if asset.disposed_on else None
+    def flag(rule, asset, year, message):
+        flags.append(ctx.flag(rule, asset["place"], year, message,
+                              project_id=asset["project_id"], asset_id=asset["pk"]))
+
+    public = _("公益性资产“%(name)s”（%(code)s）未明确管护主体")
+    for asset in rows(base.filter(kind=Asset.Kind.PUBLIC, status=Asset.Status.IN_USE,
+                                  caretaker="")):
+        if ctx.year_ok(asset["project__year"]):
+            flag("asset_public_caretaker", asset, asset["project__year"], public % asset)
+    operating = _("经营性资产“%(name)s”（%(code)s）缺少%(missing)s")
+    labels = [("owner", _("所有权人")), ("performance_target", _("绩效目标")),
+              ("exit_terms", _("退出条款"))]
+    for asset in rows(base.filter(Q(owner="") | Q(performance_target="") | Q(exit_terms=""),
+                                  kind=Asset.Kind.OPERATING, status=Asset.Status.IN_USE)):
+        missing = "、".join(str(label) for key, label in labels if not asset[key])
+        if ctx.year_ok(asset["project__year"]):
+            flag("asset_operating_terms", asset, asset["project__year"],
+                 operating % {**asset, "missing": missing})
+    disposed = _("资产“%(name)s”（%(code)s）已处置，无处置审批文件")
+    for asset in rows(base.filter(status=Asset.Status.DISPOSED, disposal_approval="")):
+        year = asset["disposed_on"].year if asset["disposed_on"] else None
         if ctx.year_ok(year):
-            flags.append(ctx.flag("asset_disposal", asset.region, year, _(
-                "资产“%(name)s”（%(code)s）已处置，无处置审批文件") % {"name": asset.name,
-                                                              "code": asset.code},
-                project_id=asset.project_id, asset_id=asset.pk))
+            flag("asset_disposal", asset, year, disposed % asset)
     incomes = (AssetIncome.objects.filter(use=AssetIncome.Use.OTHER)
                .filter(ctx.in_regions("asset__region"))
                .values("asset", "year").annotate(total=Sum("amount")))
@@ -501,14 +522,16 @@ def assets(ctx: _Context) -> list[Flag]:
 def work_relief_wages(ctx: _Context) -> list[Flag]:
     """001 第十二章第二节, 003 五(一): 确保以工代赈…及时足额发放劳务报酬."""
     rows = (Project.objects.filter(labour_wages_paid__lt=F("labour_wages_due"))
-            .filter(ctx.in_regions("region")).select_related("region"))
+            .filter(ctx.in_regions("region")))
     if ctx.years is not None:
         rows = rows.filter(year__in=ctx.years)
-    return [ctx.flag("work_relief_wages", p.region, p.year, _(
-        "项目“%(name)s”应发劳务报酬%(due)s，已发%(paid)s，未足额发放（差%(gap)s）") % {
-            "name": p.name, "due": _yuan(p.labour_wages_due), "paid": _yuan(p.labour_wages_paid),
-            "gap": _yuan(p.labour_wages_due - p.labour_wages_paid)}, project_id=p.pk)
-        for p in rows]
+    text = _("项目“%(name)s”应发劳务报酬%(due)s，已发%(paid)s，未足额发放（差%(gap)s）")
+    return [ctx.flag("work_relief_wages", Place(*place), year, text % {
+        "name": name, "due": _yuan(due), "paid": _yuan(paid), "gap": _yuan(due - paid)},
+        project_id=pk)
+        for *place, pk, year, name, due, paid in rows.values_list(
+            "region_id", "region__code", "region__name", "pk", "year", "name",
+            "labour_wages_due", "labour_wages_paid")]
 
 
 def land_quota_returned(ctx: _Context) -> list[Flag]:

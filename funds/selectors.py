@@ -32,6 +32,40 @@ def spendings_visible_to(user) -> QuerySet[Spending]:
     return Spending.objects.filter(project__in=projects_visible_to(user))
 
 
+def in_region(queryset, code: str, field: str = "region"):
+    """Rows whose `field` region is the region with this code or lies under it."""
+    return queryset.filter(Q(**{f"{field}__path__startswith": f"{code}/"})
+                           | Q(**{f"{field}__path__contains": f"/{code}/"}))
+
+
+def filter_projects(queryset, *, q="", year=None, status="", category="", region=""):
+    """The project library's filters, for the page, the API and the export alike."""
+    if q:
+        queryset = queryset.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if year:
+        queryset = queryset.filter(year=year)
+    if status:
+        queryset = queryset.filter(status=status)
+    if category:
+        queryset = queryset.filter(category=category)
+    if region:
+        queryset = in_region(queryset, region)
+    return queryset
+
+
+def filter_assets(queryset, *, q="", kind="", status="", region=""):
+    """The asset ledger's filters, for the page and the API alike."""
+    if q:
+        queryset = queryset.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    if region:
+        queryset = in_region(queryset, region)
+    return queryset
+
+
 def allocations_visible_to(user) -> QuerySet[Allocation]:
     """Money that reached the user's regions (what a county received, what the city gave)."""
     if not user.is_authenticated:

@@ -57,6 +57,7 @@ FUPIN_FILE = "扶贫办专有佐证.pdf"
 LONGDE_PROJECT = "城关镇专有衔接项目"
 XINBIN_PROJECT = "新宾专有衔接项目"
 XINBIN_ASSET = "新宾专有项目资产"
+XINBIN_ALLOCATION = "新宾专有资金下达文号"
 
 UPLOAD_TEXT = """隆德县巩固拓展脱贫攻坚成果重点任务分工方案
 一、兜底保障
@@ -80,7 +81,7 @@ SECRETS = {
     FUPIN_TEXT: SEES_FUPIN, FUPIN_FILE: SEES_FUPIN,
     # funds (issue 15): a project is seen by the people of its place and above
     LONGDE_PROJECT: SEES_FUPIN | {"longde_minzheng", "longde_chengguan"},
-    XINBIN_PROJECT: SEES_XINBIN, XINBIN_ASSET: SEES_XINBIN,
+    XINBIN_PROJECT: SEES_XINBIN, XINBIN_ASSET: SEES_XINBIN, XINBIN_ALLOCATION: SEES_XINBIN,
 }
 USERS = set(PERSONAS) - {"anonymous", *TOKENS}
 ADMIN_ONLY = {"admin"}
@@ -108,6 +109,7 @@ class World:
     longde_project: object = None
     xinbin_project: object = None
     xinbin_asset: object = None
+    xinbin_allocation: object = None
 
 
 def _funds_objects() -> dict:
@@ -115,7 +117,7 @@ def _funds_objects() -> dict:
     handed over, funded, with its asset (issue 15)."""
     import datetime
 
-    from funds.models import Asset, PerformanceTarget, Project, ProjectFunding
+    from funds.models import Allocation, Asset, PerformanceTarget, Project, ProjectFunding
 
     def project(code, name, region, status):
         made = Project.objects.create(code=code, name=name, year=2022, status=status,
@@ -131,7 +133,12 @@ def _funds_objects() -> dict:
     asset = Asset.objects.create(project=xinbin, code="M-XB-1-ZC01", name=XINBIN_ASSET,
                                  kind="operating", region=xinbin.region, value=50000,
                                  owner="新宾某村集体经济组织")
-    return {"longde_project": longde, "xinbin_project": xinbin, "xinbin_asset": asset}
+    allocation = Allocation.objects.create(year=2022, source="central", amount=500000,
+                                           to_region=xinbin.region,
+                                           from_region=Region.objects.get(code="210400"),
+                                           doc_number=XINBIN_ALLOCATION)
+    return {"longde_project": longde, "xinbin_project": xinbin, "xinbin_asset": asset,
+            "xinbin_allocation": allocation}
 
 
 def _report(task, user, text, file_name=None):
@@ -371,6 +378,25 @@ MATRIX: dict[str, list[Probe]] = {
         Probe(lambda w: "/api/v1/funds/summary/?region=210422",
               DASHBOARDS_XINBIN | {"token_xinbin", "token_fushun"},
               shows=lambda w: "新宾满族自治县")],
+    # funds project library, allocations and assets over the API (issue 15): as on the pages,
+    # and a token as the leader of its region
+    "api:funds-project-list": [
+        Probe(_api("funds/projects"), API_ALL),
+        Probe(lambda w: "/api/v1/funds/projects/?region=210422&status=handed_over", API_ALL)],
+    "api:funds-project-detail": [
+        Probe(lambda w: f"/api/v1/funds/projects/{w.xinbin_project.pk}/",
+              FUNDS_XINBIN | {"token_xinbin", "token_fushun"}, shows=lambda w: XINBIN_PROJECT),
+        Probe(lambda w: f"/api/v1/funds/projects/{w.longde_project.pk}/", FUNDS_LONGDE,
+              shows=lambda w: LONGDE_PROJECT)],
+    "api:funds-allocation-list": [Probe(_api("funds/allocations"), API_ALL)],
+    "api:funds-allocation-detail": [
+        Probe(lambda w: f"/api/v1/funds/allocations/{w.xinbin_allocation.pk}/",
+              FUNDS_XINBIN | {"token_xinbin", "token_fushun"},
+              shows=lambda w: XINBIN_ALLOCATION)],
+    "api:funds-asset-list": [Probe(_api("funds/assets"), API_ALL)],
+    "api:funds-asset-detail": [
+        Probe(lambda w: f"/api/v1/funds/assets/{w.xinbin_asset.pk}/",
+              FUNDS_XINBIN | {"token_xinbin", "token_fushun"}, shows=lambda w: XINBIN_ASSET)],
     # funds Excel (issue 15): import for one's county (admin, county officials and supervisors),
     # an upload only for the one who made it; exports of what the user's regions hold
     "funds:import": [Probe(lambda w: "/funds/import/", FUNDS_IMPORTERS)],

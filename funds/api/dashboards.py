@@ -32,7 +32,11 @@ class FundsSummarySerializer(serializers.Serializer):
     idle = serializers.DictField(help_text=_("沉淀资金：安排后超过 FUNDS_IDLE_MONTHS 个月未支出"))
     assets = serializers.ListField(child=serializers.DictField(),
                                    help_text=_("资产数量和价值，按类别和所有权人"))
-    flags = serializers.ListField(child=serializers.DictField(), help_text=_("规则提示"))
+    flag_total = serializers.IntegerField(help_text=_("规则提示总数"))
+    flag_counts = serializers.ListField(child=serializers.DictField(),
+                                        help_text=_("各规则的提示数（含依据文件和条款）"))
+    flags = serializers.ListField(child=serializers.DictField(),
+                                  help_text=_("前 50 条规则提示；全部见 /api/v1/funds/flags/"))
     children = serializers.ListField(child=serializers.DictField(), help_text=_("下级地区"))
 
 

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -104,16 +104,8 @@ def project_list(request):
     status = ""
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            queryset = queryset.filter(Q(code__icontains=data["q"]) | Q(name__icontains=data["q"]))
-        if data["year"]:
-            queryset = queryset.filter(year=data["year"])
-        if data["category"]:
-            queryset = queryset.filter(category=data["category"])
-        if data["region"]:
-            code = data["region"]
-            queryset = queryset.filter(Q(region__path__startswith=f"{code}/")
-                                       | Q(region__path__contains=f"/{code}/"))
+        queryset = selectors.filter_projects(queryset, q=data["q"], year=data["year"],
+                                             category=data["category"], region=data["region"])
         status = data["status"]
         sort = data["sort"] or sort
     counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
@@ -344,12 +336,8 @@ def asset_list(request):
     queryset = selectors.assets_visible_to(request.user)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            queryset = queryset.filter(Q(code__icontains=data["q"]) | Q(name__icontains=data["q"]))
-        if data["kind"]:
-            queryset = queryset.filter(kind=data["kind"])
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
+        queryset = selectors.filter_assets(queryset, q=data["q"], kind=data["kind"],
+                                           status=data["status"])
     queryset = (queryset.select_related("region", "project")
                 .annotate(income=Sum("incomes__amount")).order_by("region__path", "code"))
     return render(request, "funds/assets.html", {

@@ -46,6 +46,16 @@ def keep_test_connection():
 
 @pytest.fixture
 def token_headers(seeded, keep_test_connection):
+    import datetime
+
+    from funds.demo import build_demo_funds
+
+    from django.db import connection
+
+    build_demo_funds(today=datetime.date(2025, 10, 15))  # projects, assets, allocations to read
+    with connection.cursor() as cursor:  # statistics for the rows just written (see `seeded`)
+        cursor.execute("ANALYZE funds_project, funds_projectfunding, funds_spending, "
+                       "funds_asset, funds_allocation, funds_performancetarget")
     county = Region.objects.get(code="640423")
     _client, key = create_api_client(name="fuzz", region=county, units=county.units.all(),
                                      can_write=True, actor=None)
