@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +13,24 @@ class JobRunAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in models.JobRun._meta.fields]
 
 
+class AssessmentWeightForm(forms.ModelForm):
+    class Meta:
+        model = models.AssessmentWeight
+        fields = ["subject", "part", "weight"]
+
+    def clean(self):
+        data = super().clean()
+        subject, part = data.get("subject"), data.get("part")
+        allowed = [*assessment.PARTS.get(subject, []),
+                   *([assessment.FUNDS_PART] if subject in assessment.FUNDS_SUBJECTS else [])]
+        if subject and part and part not in allowed:
+            self.add_error("part", _("考核内容须为：%(parts)s。") % {"parts": "、".join(allowed)})
+        return data
+
+
 @admin.register(models.AssessmentWeight)
 class AssessmentWeightAdmin(admin.ModelAdmin):
+    form = AssessmentWeightForm
     list_display = ["subject", "part", "weight"]
     list_editable = ["weight"]
     list_filter = ["subject"]

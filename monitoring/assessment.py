@@ -5,7 +5,12 @@ are then scored in Python. Formulas, each 0–100, over the year Y:
 
 - 责任落实 / 行业责任: tasks with a report submitted in Y ÷ tasks in force in Y
   (a task is in force in Y when it has a milestone due in Y).
-- 政策落实 / 政策措施: milestones due in Y reported on time ÷ milestones due in Y.
+- 政策落实 / 政策措施: milestones due in Y reported on time ÷ milestones due in Y. For counties
+  and cities it may also read the funds (issue 15): with a weight w > 0 for the part
+  "资金支出进度" (admin "考核权重", 0 by default, so years computed before stay as they are),
+  政策落实 = (on-time share × 1 + 支出进度 × w) ÷ (1 + w), where 支出进度 is that of the
+  year's projects in the county (the city: in all its counties), funds/indicators.py. A
+  subject with no money arranged keeps the on-time share alone.
 - 工作落实 / 工作成效: milestones due in Y closed by an approved report ÷ milestones due in Y.
 - 巩固成效 (counties only): indicator targets assessed in Y attained in Y ÷ such targets,
   per region of the units carrying them, as obligations.attainment defines it. No target: the part is empty
@@ -34,6 +39,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from funds.indicators import progress, spending_by_place
 from monitoring import seal
 from monitoring.models import AssessmentEvent, AssessmentResult, AssessmentWeight, AssessmentYear
 from monitoring.ontime import ON_TIME_CTES
@@ -46,6 +52,11 @@ PARTS = {
     "city": ["责任落实", "政策落实", "工作落实"],
     "unit": ["行业责任", "工作成效", "政策措施"],
 }
+
+# A component of 政策落实 (not a part of the total): its weight is read like the parts' and
+# stored with the year, 0 unless an administrator sets one.
+FUNDS_PART = "资金支出进度"
+FUNDS_SUBJECTS = ("county", "city")
 
 _TASK_FACTS = f"""
 WITH {ON_TIME_CTES}, due AS (
@@ -106,6 +117,8 @@ def _every_part(weights: dict) -> dict[str, dict[str, Decimal]]:
     for subject, parts in PARTS.items():
         for part in parts:
             weights[subject].setdefault(part, Decimal(1))
+    for subject in FUNDS_SUBJECTS:
+        weights[subject].setdefault(FUNDS_PART, Decimal(0))
     return weights
 
 
@@ -120,8 +133,17 @@ def weights_from_json(stored: dict) -> dict[str, dict[str, Decimal]]:
             for subject, parts in stored.items()}
 
 
+def year_weights(record: AssessmentYear) -> dict[str, dict[str, Decimal]]:
+    """The weights a year was computed with (today's when it has none stored yet)."""
+    try:
+        return _every_part(weights_from_json(record.weights)) if record.weights else _weights()
+    except (AttributeError, TypeError, ArithmeticError, ValueError):
+        return _weights()
+
+
 def _total(parts: dict, weights: dict) -> Decimal:
-    used = [(Decimal(str(score)), weights[part]) for part, score in parts.items() if score is not None]
+    used = [(Decimal(str(score)), weights[part]) for part, score in parts.items()
+            if score is not None]
     weight = sum(w for _, w in used)
     if not weight:
         return Decimal("0.00")
@@ -168,10 +190,12 @@ def compute_results(year: int, weights: dict[str, dict[str, Decimal]] | None = N
             sums[("county", county.code)]["targets"] += int(targets)
             sums[("county", county.code)]["attained"] += int(attained)
     weights = weights if weights is not None else _weights()
+    _add_funds(sums, regions, year, weights)
     results = []
     for (subject, key), facts in sums.items():
         responsibility = _share(facts["reported"], facts["in_force"])
-        policy = _share(facts["on_time"], facts["due"])
+        policy = _with_funds(_share(facts["on_time"], facts["due"]), facts,
+                             weights[subject].get(FUNDS_PART, Decimal(0)))
         work = _share(facts["closed"], facts["due"])
         if subject == "unit":
             parts = {"行业责任": responsibility, "工作成效": work, "政策措施": policy}
@@ -191,6 +215,37 @@ def compute_results(year: int, weights: dict[str, dict[str, Decimal]] | None = N
     _rank(results, regions)
     results.sort(key=lambda r: (r["subject"], r["rank_in_province"], str(r["region"] or r["unit"])))
     return results
+
+
+def _add_funds(sums, regions, year, weights) -> None:
+    """The funds' arranged and spent money of the year's projects, into the facts of each
+    county and city whose FUNDS_PART weighs more than 0 (as strings: they are money)."""
+    if not any(weights[s].get(FUNDS_PART, 0) > 0 for s in FUNDS_SUBJECTS):
+        return
+    money: dict[tuple, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for path, (arranged, spent) in spending_by_place(year).items():
+        for level in FUNDS_SUBJECTS:
+            place = _ancestor(path, regions, level)
+            if place and weights[level].get(FUNDS_PART, 0) > 0:
+                money[level, place.code][0] += arranged
+                money[level, place.code][1] += spent
+    for key, (arranged, spent) in money.items():
+        if key in sums:  # only subjects the assessment already has (tasks in force)
+            sums[key]["funds_arranged"] = str(arranged)
+            sums[key]["funds_spent"] = str(spent)
+
+
+def _with_funds(on_time: float | None, facts: dict, weight: Decimal) -> float | None:
+    """政策落实 with the funds' 支出进度 weighed in (module docstring)."""
+    if weight <= 0 or "funds_arranged" not in facts:
+        return on_time
+    funds = progress(Decimal(facts["funds_arranged"]), Decimal(facts["funds_spent"]))
+    if funds is None:
+        return on_time
+    if on_time is None:
+        return funds
+    combined = (Decimal(str(on_time)) + Decimal(str(funds)) * weight) / (1 + weight)
+    return float(combined.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def _province_of(result, regions, unit_regions) -> str:

@@ -15,6 +15,20 @@ from monitoring.dashboards import Section
 from obligations.selectors.exports import append_row, header_row
 
 
+def _formula(part) -> str:
+    if part.score is None:
+        return _("无考核内容，本项不计，按其余各项权重计算")
+    (top_label, _top), (bottom_label, _bottom) = part.numerator, part.denominator
+    text = _("%(top)s ÷ %(bottom)s × 100") % {"top": top_label, "bottom": bottom_label}
+    if part.funds is None:
+        return text
+    (spent_label, spent), (arranged_label, arranged) = part.funds.numerator, part.funds.denominator
+    return _("（%(text)s × 1 + %(spent_label)s %(spent)s ÷ %(arranged_label)s %(arranged)s × 100"
+             " × %(w)s）÷（1 + %(w)s）") % {
+        "text": text, "spent_label": spent_label, "spent": spent,
+        "arranged_label": arranged_label, "arranged": arranged, "w": part.funds.weight}
+
+
 def _score(value) -> float | None:
     return None if value is None else round(float(value), 2)
 
@@ -62,8 +76,7 @@ def assessment_xlsx(*, record, sections: list[Section], values) -> bytes:
                 rows.append([
                     str(section.label), row.name, _score(part.score), float(part.weight),
                     str(top_label), top, str(bottom_label), bottom,
-                    _("%(top)s ÷ %(bottom)s × 100") % {"top": top_label, "bottom": bottom_label}
-                    if part.score is not None else _("无考核内容，本项不计，按其余各项权重计算"),
+                    _formula(part),
                 ])
         _sheet(workbook, name, [
             _("考核对象类别"), _("名称"), _("得分"), _("权重"), _("分子"), _("分子数值"),

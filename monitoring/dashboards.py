@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _lazy
 
-from monitoring.assessment import PARTS
+from monitoring.assessment import FUNDS_PART, PARTS, year_weights
 from monitoring.models import (
     AssessmentResult,
     AssessmentWeight,
@@ -323,6 +323,8 @@ INPUT_LABELS = {
     "closed": _lazy("审核通过办结的节点"),
     "targets": _lazy("年内考核的指标目标"),
     "attained": _lazy("已达标的指标目标"),
+    "funds_arranged": _lazy("当年项目安排的衔接资金（元）"),
+    "funds_spent": _lazy("年底前已支出（元）"),
 }
 SUBJECT_ORDER = ["city", "county", "unit"]
 
@@ -334,6 +336,7 @@ class Part:
     weight: Decimal
     numerator: tuple[str, int]
     denominator: tuple[str, int]
+    funds: Part | None = None  # 政策落实's funds component, when the year weighed it in
 
 
 @dataclass
@@ -385,7 +388,7 @@ def assessment_sections(*, record: AssessmentYear, previous: AssessmentYear | No
     if previous is not None:
         before = {(r.subject, r.region_id, r.unit_id): r
                   for r in AssessmentResult.objects.filter(in_scope, year=previous)}
-    weights = {(w.subject, w.part): w.weight for w in AssessmentWeight.objects.all()}
+    weights = year_weights(record)  # those the year was computed with, not today's
     sections = []
     for subject in SUBJECT_ORDER:
         names = PARTS[subject]
@@ -395,9 +398,15 @@ def assessment_sections(*, record: AssessmentYear, previous: AssessmentYear | No
             for name in names:
                 top, bottom = FORMULAS[name]
                 parts.append(Part(name=name, score=result.parts.get(name),
-                                  weight=weights.get((subject, name), Decimal(1)),
+                                  weight=weights[subject][name],
                                   numerator=(INPUT_LABELS[top], result.inputs.get(top, 0)),
                                   denominator=(INPUT_LABELS[bottom], result.inputs.get(bottom, 0))))
+                if name == "政策落实" and "funds_arranged" in result.inputs:
+                    parts[-1].funds = Part(
+                        name=FUNDS_PART, score=None, weight=weights[subject][FUNDS_PART],
+                        numerator=(INPUT_LABELS["funds_spent"], result.inputs["funds_spent"]),
+                        denominator=(INPUT_LABELS["funds_arranged"],
+                                     result.inputs["funds_arranged"]))
             subject_name = result.region.name if result.region_id else (
                 f"{result.unit.region.name}{result.unit.name}")
             rows.append(ScoreRow(result=result, name=subject_name, region=result.region,

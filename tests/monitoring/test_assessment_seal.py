@@ -48,7 +48,8 @@ def test_the_seal_survives_a_change_of_weights(published, capsys):
     # A year computed now uses (and keeps) the new weights.
     compute_assessment(2024)
     assert AssessmentYear.objects.get(year=2024).weights["county"] == {
-        "责任落实": "2.50", "政策落实": "1.00", "工作落实": "0.00", "巩固成效": "1.00"}
+        "责任落实": "2.50", "政策落实": "1.00", "工作落实": "0.00", "巩固成效": "1.00",
+        "资金支出进度": "0.00"}
 
 
 def test_an_edited_result_fails_verification_naming_the_subject(published):
