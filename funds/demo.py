@@ -178,6 +178,9 @@ def _build(today: datetime.date) -> dict:
                         _money(18000) if short_paid else 0)
                 if status not in FUNDED_STATES:
                     fundings = {}
+                if status == S.EVALUATED:
+                    project.evaluation_score = Decimal(94 - (i * 7) % 40)
+                    project.evaluation_note = "绩效目标全部完成" if i % 2 else "部分指标未达预期"
                 plans.append((project, fundings, [(PerformanceTarget.Kind.OUTPUT, indicator, value),
                                                   (PerformanceTarget.Kind.SATISFACTION,
                                                    "受益群众满意度", "≥90%")]))
@@ -423,6 +426,8 @@ def generate_funds(counties, *, years=YEARS, per_year: int = 50, seed: int = 1) 
                     region=rng.choice(regions[county.pk]), category=category,
                     counts_as_industry=category in (C.INDUSTRY, C.INDUSTRY_INFRA),
                     status=states[(i + year) % len(states)], households=rng.randrange(10, 90),
+                    evaluation_score=(Decimal(60 + i % 40) if states[(i + year) % len(states)]
+                                      == S.EVALUATED else None),
                     labour_wages_due=_money(1000) if i % 17 == 0 else 0,
                     labour_wages_paid=_money(900) if i % 17 == 0 else 0))
     Allocation.objects.bulk_create(allocations, batch_size=2000)

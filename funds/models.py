@@ -8,7 +8,7 @@ Amounts are in 元 (Decimal, two places). Regions and units are the register's
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -180,6 +180,12 @@ class Project(models.Model):
     # 以工代赈: wages due to local workers and paid (004 二(四)3 asks for full payment)
     labour_wages_due = models.DecimalField(_("应发劳务报酬（元）"), default=0, **MONEY)
     labour_wages_paid = models.DecimalField(_("已发劳务报酬（元）"), default=0, **MONEY)
+    # 绩效评价 (the last step): a score out of 100 and the reviewer's opinion
+    evaluation_score = models.DecimalField(_("绩效评价得分"), max_digits=5, decimal_places=2,
+                                           null=True, blank=True,
+                                           validators=[MinValueValidator(0),
+                                                       MaxValueValidator(100)])
+    evaluation_note = models.CharField(_("绩效评价意见"), max_length=500, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -193,6 +199,19 @@ class Project(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def evaluation_grade(self) -> str:
+        """优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 below (the usual 绩效评价 grades); '' before evaluation."""
+        if self.evaluation_score is None:
+            return ""
+        for floor, grade in EVALUATION_GRADES:
+            if self.evaluation_score >= floor:
+                return str(grade)
+        return ""
+
+
+EVALUATION_GRADES = [(90, _("优")), (80, _("良")), (60, _("中")), (0, _("差"))]
 
 
 class PerformanceTarget(models.Model):

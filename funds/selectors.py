@@ -188,3 +188,24 @@ def declarable_regions(user):
         if role == scope.OFFICIAL:
             condition |= Q(path__startswith=path)
     return Region.objects.filter(condition, level__in=levels)
+
+
+def supervised_regions(user):
+    """The places the user supervises (a county's supervisor: the county and all in it); all
+    regions for an administrator. The 结转 of unfunded projects is theirs."""
+    from obligations.models import Region
+
+    if not user.is_authenticated:
+        return Region.objects.none()
+    if scope.is_admin(user):
+        return Region.objects.all()
+    condition = Q(pk__in=[])
+    for role, path in _role_paths(user):
+        if role == scope.SUPERVISOR:
+            condition |= Q(path__startswith=path)
+    return Region.objects.filter(condition)
+
+
+def can_roll_over(user) -> bool:
+    return user.is_authenticated and (scope.is_admin(user) or any(
+        role == scope.SUPERVISOR for role, _ in _role_paths(user)))

@@ -440,6 +440,16 @@ MATRIX: dict[str, list[Probe]] = {
               {"xinbin_duban", "admin"}, method="post",
               data=lambda w: {"name": "越权登记", "kind": "public", "value": "1",
                               "owner": "某村集体经济组织"})],
+    "funds:project_achieved": [
+        Probe(lambda w: f"/funds/projects/{w.xinbin_project.pk}/achieved/",
+              {"xinbin", "xinbin_duban", "admin"}, method="post",
+              data=lambda w: {f"achieved-{w.xinbin_project.targets.get().pk}": "越权完成值"})],
+    "funds:project_evaluate": [
+        Probe(lambda w: f"/funds/projects/{w.xinbin_project.pk}/evaluate/",
+              {"xinbin_duban", "admin"}, method="post", data=lambda w: {"score": "99"})],
+    # 结转: supervisors over what they supervise (and the admin); officials and leaders not
+    "funds:rollover": [Probe(lambda w: "/funds/projects/rollover/?year=2022",
+                             {"xinbin_duban", "qingyuan_duban", "longde_nongban", "admin"})],
     "funds:assets": [Probe(lambda w: "/funds/assets/", USERS)],
     "funds:asset": [Probe(lambda w: f"/funds/assets/{w.xinbin_asset.pk}/", FUNDS_XINBIN,
                           shows=lambda w: XINBIN_ASSET)],
@@ -474,9 +484,19 @@ def test_every_url_is_in_the_matrix():
 
 
 def _funds_state() -> list:
-    from funds.models import Asset, AssetIncome, Project, ProjectFunding, Spending
+    from funds.models import (
+        Asset,
+        AssetIncome,
+        PerformanceTarget,
+        Project,
+        ProjectFunding,
+        Spending,
+    )
 
-    return [list(Project.objects.order_by("pk").values_list("pk", "status", "version")),
+    return [list(Project.objects.order_by("pk").values_list("pk", "status", "version",
+                                                            "evaluation_score", "year")),
+            Project.objects.count(),
+            list(PerformanceTarget.objects.order_by("pk").values_list("pk", "achieved_value")),
             list(ProjectFunding.objects.order_by("pk").values_list("pk", "amount")),
             list(Spending.objects.order_by("pk").values_list("pk", "amount")),
             list(Asset.objects.order_by("pk").values_list("pk", "status")),

@@ -58,6 +58,7 @@ class ProjectSerializer(serializers.ModelSerializer):
                                       help_text=_("安排资金合计（元）"))
     spent = serializers.DecimalField(max_digits=18, decimal_places=2,
                                      help_text=_("支出合计（元）"))
+    evaluation_grade = serializers.CharField(help_text=_("绩效评价等级（优、良、中、差）；未评价为空"))
     targets = PerformanceTargetSerializer(many=True, help_text=_("绩效目标"))
     fundings = ProjectFundingSerializer(many=True, help_text=_("按来源的资金安排"))
     obligations = serializers.PrimaryKeyRelatedField(many=True, read_only=True,
@@ -71,7 +72,8 @@ class ProjectSerializer(serializers.ModelSerializer):
                   "counts_as_industry", "content", "implementing_unit", "responsible_person",
                   "supervision_phone", "households", "households_poverty_exit",
                   "households_monitored", "status", "status_name", "funded", "spent",
-                  "labour_wages_due", "labour_wages_paid", "targets", "fundings",
+                  "labour_wages_due", "labour_wages_paid", "evaluation_score",
+                  "evaluation_grade", "evaluation_note", "targets", "fundings",
                   "obligations", "rolled_over_from"]
 
 

@@ -102,6 +102,8 @@ def transition(project: Project, to: str, actor, comment: str = "",
             raise ValidationError(_("您无权对该项目执行“%(to)s”。") % {"to": label}, code="forbidden")
         if to == Status.RETURNED and not comment:
             raise ValidationError(_("退回须填写退回理由。"))
+        if to == Status.EVALUATED and project.evaluation_score is None:
+            raise ValidationError(_("绩效评价须填写评价得分，请在“绩效评价”中提交。"))
         if to == Status.PLANNED:
             if not project.targets.exists():
                 raise ValidationError(_("纳入年度计划的项目须有绩效目标，请先填写绩效目标。"))
@@ -250,20 +252,104 @@ def record_spending(*, project: Project, source: str, month: datetime.date, amou
     return row
 
 
+# While a project is carried out and accepted, its 绩效目标 get their 完成值.
+ACHIEVABLE = {Status.IMPLEMENTING, Status.ACCEPTED, Status.HANDED_OVER}
+
+
+def record_achieved(*, project: Project, actor, values: dict) -> Project:
+    """完成值 of the project's 绩效目标: {target id: text}; a blank value clears one. Each
+    value ≤ 100 characters; a target of another project is refused."""
+    if not selectors.can_record_spending(actor, project):
+        raise ValidationError(_("您无权填报该项目的绩效完成值。"), code="forbidden")
+    with transaction.atomic():
+        project = _locked(project)
+        if project.status not in ACHIEVABLE:
+            raise ValidationError(_("项目当前为“%(now)s”，实施、验收或资产移交阶段才能填报完成值。")
+                                  % {"now": project.get_status_display()})
+        targets = {t.pk: t for t in project.targets.all()}
+        changed = []
+        for key, value in values.items():
+            try:
+                target = targets[int(key)]
+            except (KeyError, TypeError, ValueError) as exc:
+                raise ValidationError(_("绩效目标不属于该项目。")) from exc
+            value = (value or "").strip()
+            if len(value) > 100:
+                raise ValidationError(_("“%(name)s”的完成值不能超过100个字。")
+                                      % {"name": target.indicator})
+            if value != target.achieved_value:
+                changed.append((target, target.achieved_value, value))
+                target.achieved_value = value
+        PerformanceTarget.objects.bulk_update([t for t, _old, _new in changed],
+                                              ["achieved_value"])
+        if changed:
+            audit.record(actor=actor, action=audit.Action.FUNDS_CHANGE,
+                         subject=audit.subject("project", project.pk),
+                         summary=_("项目 %(code)s：填报绩效完成值 %(n)s 项")
+                         % {"code": project.code, "n": len(changed)},
+                         before={str(t.pk): old for t, old, _new in changed},
+                         after={str(t.pk): new for t, _old, new in changed})
+    return project
+
+
+def evaluate(*, project: Project, actor, score, note: str = "",
+             expected_version: int | None = None) -> Project:
+    """绩效评价: the county's score (0–100) and opinion, then the move to EVALUATED. Every
+    绩效目标 must have its 完成值 first."""
+    try:
+        score = Decimal(str(score).strip()).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError, TypeError) as exc:
+        raise ValidationError(_("评价得分须为 0—100 之间的数。")) from exc
+    if not score.is_finite() or not 0 <= score <= 100:
+        raise ValidationError(_("评价得分须为 0—100 之间的数。"))
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationError(_("评价意见不能超过500个字。"))
+    with transaction.atomic():
+        project = _locked(project)
+        if not selectors.can_take(actor, project, Status.EVALUATED):
+            raise ValidationError(_("只有县级审核人可以进行绩效评价。"), code="forbidden")
+        if Status.EVALUATED not in MOVES.get(project.status, ()):
+            raise ValidationError(_("项目当前为“%(now)s”，资产移交后才能进行绩效评价。")
+                                  % {"now": project.get_status_display()})
+        missing = [t.indicator for t in project.targets.all() if not t.achieved_value]
+        if missing:
+            raise ValidationError(_("以下绩效目标尚无完成值：%(names)s。")
+                                  % {"names": "、".join(missing)})
+        project.evaluation_score = score
+        project.evaluation_note = note
+        project.save(update_fields=["evaluation_score", "evaluation_note"])
+        return transition(project, Status.EVALUATED, actor,
+                          _("评价得分 %(score)s（%(grade)s）%(note)s") % {
+                              "score": score, "grade": project.evaluation_grade,
+                              "note": f"：{note}" if note else ""},
+                          expected_version=expected_version)
+
+
 def _rolled_code(code: str, year: int) -> str:
     nxt = str(year + 1)
     return nxt + code[4:] if code.startswith(str(year)) else f"{code}-{nxt}"
 
 
-def roll_over(year: int, actor=None) -> list[Project]:
+def rollover_candidates(year: int, regions=None):
+    """The library projects of `year` without funding and not yet carried over (in the
+    `regions` queryset's places, when given)."""
+    candidates = (Project.objects.filter(year=year, status=Status.IN_LIBRARY,
+                                         fundings__isnull=True)
+                  .exclude(rolled_over_to__year=year + 1))
+    if regions is not None:
+        candidates = candidates.filter(region__in=regions)
+    return candidates.order_by("pk")
+
+
+def roll_over(year: int, actor=None, regions=None) -> list[Project]:
     """结转: the library projects of `year` that got no funding are copied into the next
     year's library (new code, `rolled_over_from`, their 绩效目标). Idempotent: a project
-    already carried over is not copied again."""
+    already carried over is not copied again. `regions`: only projects in these places (a
+    county's supervisor rolls over the county's)."""
     created = []
     with transaction.atomic():
-        candidates = (Project.objects.select_for_update(of=("self",))
-                      .filter(year=year, status=Status.IN_LIBRARY, fundings__isnull=True)
-                      .exclude(rolled_over_to__year=year + 1).order_by("pk"))
+        candidates = rollover_candidates(year, regions).select_for_update(of=("self",))
         for old in candidates:
             targets = list(old.targets.all())
             new = Project.objects.get(pk=old.pk)

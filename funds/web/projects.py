@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -118,6 +118,7 @@ def project_list(request):
         "form": form, "page": _page(request, queryset), "query": _query(request),
         "per_status": per_status, "total": sum(counts.values()),
         "can_declare": selectors.can_declare(request.user),
+        "can_roll_over": selectors.can_roll_over(request.user),
     })
 
 
@@ -140,7 +141,10 @@ def project_detail(request, pk):
         "transitions": list(project.transitions.select_related("actor").order_by("at", "id")),
         "assets": list(project.assets.order_by("code")),
         "forward_steps": [(s, Project.Status(s).label) for s in steps
-                          if s != Project.Status.RETURNED],
+                          if s not in (Project.Status.RETURNED, Project.Status.EVALUATED)],
+        "can_evaluate": Project.Status.EVALUATED in steps,
+        "can_achieve": (selectors.can_record_spending(request.user, project)
+                        and project.status in service.ACHIEVABLE),
         "can_return": Project.Status.RETURNED in steps,
         "can_fund": (selectors.can_fund(request.user, project)
                      and project.status in service.FUNDABLE),
@@ -286,6 +290,73 @@ def project_spending(request, pk):
 
 
 @login_required
+@require_POST
+def project_achieved(request, pk):
+    project = _project(request.user, pk)
+    if not selectors.can_record_spending(request.user, project):
+        raise PermissionDenied(_("您无权填报该项目的绩效完成值。"))
+    values = {key.removeprefix("achieved-"): value for key, value in request.POST.items()
+              if key.startswith("achieved-")}
+    try:
+        service.record_achieved(project=project, actor=request.user, values=values)
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("已保存绩效完成值。"))
+    return redirect("funds:project", project.pk)
+
+
+@login_required
+@require_POST
+def project_evaluate(request, pk):
+    project = _project(request.user, pk)
+    if not selectors.can_take(request.user, project, Project.Status.EVALUATED):
+        raise PermissionDenied(_("只有县级审核人可以进行绩效评价。"))
+    try:
+        version = int(request.POST.get("version") or project.version)
+    except ValueError:
+        version = -1
+    try:
+        service.evaluate(project=project, actor=request.user,
+                         score=request.POST.get("score", ""),
+                         note=request.POST.get("note", ""), expected_version=version)
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("已完成绩效评价。"))
+    return redirect("funds:project", project.pk)
+
+
+@login_required
+def rollover(request):
+    """结转: a supervisor carries the unfunded library projects of a year in the places they
+    supervise into the next year's library (a confirmation first; a second run adds none)."""
+    if not selectors.can_roll_over(request.user):
+        raise PermissionDenied(_("只有审核人可以结转项目。"))
+    regions = selectors.supervised_regions(request.user)
+    this_year = timezone.localdate().year
+    raw = (request.POST if request.method == "POST" else request.GET).get("year", "")
+    error = ""
+    try:
+        year = int(raw) if raw else this_year - 1
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        year, error = this_year - 1, _("年度须为 2000—2100 之间的整数。")
+    if request.method == "POST" and not error:
+        created = service.roll_over(year, actor=request.user, regions=regions)
+        messages.success(request, _("已将 %(n)s 个项目结转到%(next)s年项目库。")
+                         % {"n": len(created), "next": year + 1})
+        return redirect(f"{reverse('funds:projects')}?year={year + 1}")
+    candidates = (service.rollover_candidates(year, regions)
+                  .select_related("region").order_by("region__path", "code"))
+    return render(request, "funds/rollover.html", {
+        "year": year, "next_year": year + 1, "error": error,
+        "page": _page(request, candidates), "total": candidates.count(),
+        "query": f"year={year}"}, status=400 if error else 200)
+
+
+@login_required
 def project_notice(request, pk):
     """The public notice (公示): only what a notice carries — no reviewers, comments,
     spending rows or beneficiaries' names."""
@@ -404,6 +475,9 @@ urlpatterns = [
     path("projects/<int:pk>/spending/", project_spending, name="project_spending"),
     path("projects/<int:pk>/assets/", project_asset, name="project_asset"),
     path("projects/<int:pk>/notice/", project_notice, name="project_notice"),
+    path("projects/<int:pk>/achieved/", project_achieved, name="project_achieved"),
+    path("projects/<int:pk>/evaluate/", project_evaluate, name="project_evaluate"),
+    path("projects/rollover/", rollover, name="rollover"),
     path("assets/", asset_list, name="assets"),
     path("assets/<int:pk>/", asset_detail, name="asset"),
     path("assets/<int:pk>/income/", asset_income, name="asset_income"),

@@ -48,9 +48,9 @@ def keep_test_connection():
 def token_headers(seeded, keep_test_connection):
     import datetime
 
-    from funds.demo import build_demo_funds
-
     from django.db import connection
+
+    from funds.demo import build_demo_funds
 
     build_demo_funds(today=datetime.date(2025, 10, 15))  # projects, assets, allocations to read
     with connection.cursor() as cursor:  # statistics for the rows just written (see `seeded`)

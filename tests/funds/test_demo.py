@@ -33,6 +33,10 @@ def test_every_state_every_kind_and_spending(demo):
         assert Spending.objects.filter(project__region__path__startswith=county.path).exists()
     months = Spending.objects.values_list("month", flat=True)
     assert len({m.month for m in months}) > 6 and max(months) <= TODAY
+    # evaluated projects carry their 绩效评价 score and every 完成值
+    evaluated = Project.objects.filter(status="evaluated")
+    assert evaluated.exists() and not evaluated.filter(evaluation_score__isnull=True).exists()
+    assert not evaluated.filter(targets__achieved_value="").exists()
     # funded projects have their 绩效目标 (000 六(三))
     assert not ProjectFunding.objects.filter(project__targets__isnull=True).exists()
 

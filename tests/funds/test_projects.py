@@ -82,10 +82,15 @@ def test_the_whole_flow_step_by_step_each_by_its_role_and_no_one_else(funds_worl
                 svc.transition(project, to, users[other])
             assert _fingerprint(project) == before
         before_audits = _audits(project)
-        project = svc.transition(project, to, users[who], comment="同意")
+        if to == S.EVALUATED:  # 绩效评价: 完成值 first, then a score (test below)
+            svc.record_achieved(project=project, actor=users["longde_fupin"],
+                                values={t.pk: "20座" for t in project.targets.all()})
+            project = svc.evaluate(project=project, actor=users[who], score="92", note="同意")
+        else:
+            project = svc.transition(project, to, users[who], comment="同意")
         assert project.status == to
         last = project.transitions.last()
-        assert (last.to_status, last.actor, last.comment) == (to, users[who], "同意")
+        assert (last.to_status, last.actor) == (to, users[who]) and "同意" in last.comment
         assert _audits(project) == before_audits + 1
     assert project.transitions.count() == len(FLOW)
 
@@ -391,3 +396,91 @@ def test_the_notice_carries_what_a_notice_carries_and_nothing_personal(client, f
     for text in ("审定意见内部文字", users["longde_nongban"].first_name, "longde_nongban",
                  users["longde_leader"].first_name, "<nav"):
         assert text not in page, text
+
+
+# 绩效完成值 and 绩效评价 ------------------------------------------------------------------
+
+def test_evaluation_needs_every_achieved_value_and_a_score(funds_world):
+    users = funds_world.users
+    project = make_project(funds_world.village, status=S.HANDED_OVER, targets=2)
+    first, second = project.targets.all()
+    nongban = users["longde_nongban"]
+    with pytest.raises(ValidationError, match="评价须填写评价得分"):  # not by a bare move
+        svc.transition(project, S.EVALUATED, nongban)
+    svc.record_achieved(project=project, actor=users["longde_fupin"], values={first.pk: "18座"})
+    before = _fingerprint(project)
+    with pytest.raises(ValidationError, match="尚无完成值：新建大棚数量1"):
+        svc.evaluate(project=project, actor=nongban, score="90")
+    for bad in ("", "abc", "101", "-1", "NaN"):
+        with pytest.raises(ValidationError, match="0—100"):
+            svc.evaluate(project=project, actor=nongban, score=bad)
+    with pytest.raises(ValidationError, match="县级审核人"):
+        svc.evaluate(project=project, actor=users["longde_fupin"], score="90")
+    assert _fingerprint(project) == before
+    project.refresh_from_db()
+    assert project.evaluation_score is None
+    svc.record_achieved(project=project, actor=users["longde_fupin"], values={second.pk: "20座"})
+    project = svc.evaluate(project=project, actor=nongban, score="85.5", note="效益良好")
+    project.refresh_from_db()
+    assert (project.status, project.evaluation_score, project.evaluation_grade) == (
+        S.EVALUATED, Decimal("85.50"), "良")
+    assert project.transitions.last().comment == "评价得分 85.50（良）：效益良好"
+    # after the evaluation the 完成值 are closed
+    with pytest.raises(ValidationError, match="才能填报完成值"):
+        svc.record_achieved(project=project, actor=nongban, values={first.pk: "19座"})
+
+
+def test_achieved_values_only_for_the_projects_own_targets_and_people(funds_world):
+    users = funds_world.users
+    project = make_project(funds_world.village, status=S.IMPLEMENTING)
+    other = make_project(funds_world.village, code="P-002", status=S.IMPLEMENTING)
+    foreign = other.targets.get()
+    with pytest.raises(ValidationError, match="不属于该项目"):
+        svc.record_achieved(project=project, actor=users["longde_fupin"],
+                            values={foreign.pk: "1"})
+    with pytest.raises(ValidationError, match="您无权"):
+        svc.record_achieved(project=project, actor=users["xinbin"],
+                            values={project.targets.get().pk: "1"})
+    with pytest.raises(ValidationError, match="100个字"):
+        svc.record_achieved(project=project, actor=users["longde_fupin"],
+                            values={project.targets.get().pk: "字" * 101})
+    assert foreign.achieved_value == "" and project.targets.get().achieved_value == ""
+
+
+def test_the_evaluation_in_the_browser_forms(client, funds_world):
+    users = funds_world.users
+    project = make_project(funds_world.village, status=S.HANDED_OVER)
+    target = project.targets.get()
+    client.force_login(users["longde_fupin"])
+    page = client.get(f"/funds/projects/{project.pk}/").content.decode()
+    assert f'name="achieved-{target.pk}"' in page and 'name="score"' not in page
+    client.post(f"/funds/projects/{project.pk}/achieved/", {f"achieved-{target.pk}": "20座"})
+    assert client.post(f"/funds/projects/{project.pk}/evaluate/",
+                       {"score": "90"}).status_code == 403
+    client.force_login(users["longde_nongban"])
+    page = client.get(f"/funds/projects/{project.pk}/").content.decode()
+    assert 'name="score"' in page and 'data-step="evaluated"' in page
+    response = client.post(f"/funds/projects/{project.pk}/evaluate/", {"score": "高"},
+                           follow=True)
+    assert "评价得分须为 0—100 之间的数" in response.content.decode()
+    response = client.post(f"/funds/projects/{project.pk}/evaluate/",
+                           {"score": "95", "note": "全部完成", "version": project.version},
+                           follow=True)
+    assert "绩效评价：95.00 分（优）" in response.content.decode()
+
+
+def test_rollover_page_carries_over_only_the_supervisors_places(client, funds_world):
+    users = funds_world.users
+    make_project(funds_world.village, status=S.IN_LIBRARY, code="2022-BG-001", name="北关村冷库")
+    make_project(funds_world.xinbin, status=S.IN_LIBRARY, code="2022-XB-001", name="新宾专有冷库")
+    client.force_login(users["longde_nongban"])
+    page = client.get("/funds/projects/rollover/?year=2022").content.decode()
+    assert "北关村冷库" in page and "新宾专有冷库" not in page and 'data-candidates="1"' in page
+    assert client.get("/funds/projects/rollover/?year=abc").status_code == 400
+    response = client.post("/funds/projects/rollover/", {"year": "2022"}, follow=True)
+    assert "已将 1 个项目结转到2023年项目库" in response.content.decode()
+    assert list(Project.objects.filter(year=2023).values_list("code", flat=True)) == ["2023-BG-001"]
+    client.post("/funds/projects/rollover/", {"year": "2022"})  # again: nothing more
+    assert Project.objects.filter(year=2023).count() == 1
+    client.force_login(users["longde_fupin"])  # an official does not roll over
+    assert client.get("/funds/projects/rollover/").status_code == 403

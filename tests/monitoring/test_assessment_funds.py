@@ -18,7 +18,10 @@ from tests.monitoring.conftest import report_on
 D = datetime.date
 
 
-def _funds(region, *, arranged, spent, year=2023, spent_in=D(2023, 11, 1)):
+NOVEMBER = D(2023, 11, 1)
+
+
+def _funds(region, *, arranged, spent, year=2023, spent_in=NOVEMBER):
     project = Project.objects.create(code=f"P-{region.code}-{year}", name="大棚", year=year,
                                      region=region, category="industry", status="implementing")
     PerformanceTarget.objects.create(project=project, kind="output", indicator="大棚",
