@@ -18,6 +18,13 @@ from obligations.models import Obligation, Region, Unit
 MONEY = {"max_digits": 16, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
+def format_money(value) -> str:
+    """An amount in 元 as pages, notices, flags and messages show it: 1,234,567.89."""
+    from decimal import Decimal
+
+    return f"{Decimal(value or 0):,.2f}"
+
+
 class FundSource(models.TextChoices):
     """Where money comes from. 财政专项扶贫资金 is the old name of the 衔接资金 (000 二(二)):
     `SOURCE_ALIASES` maps it (and other spellings met in county sheets) to these values."""

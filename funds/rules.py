@@ -40,6 +40,7 @@ from funds.models import (
     ProjectFunding,
     RevenueBase,
     RuleThreshold,
+    format_money,
 )
 from obligations.models import Region, RegionCategory, TransitionRule
 from obligations.rules import CATEGORY_LABELS, describe_phases, phase_applies
@@ -130,7 +131,7 @@ class Place(NamedTuple):
 
 
 def _yuan(value) -> str:
-    return f"{Decimal(value or 0):,.2f}元"
+    return f"{format_money(value)}元"
 
 
 def _percent(value) -> str:

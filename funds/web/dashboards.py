@@ -8,6 +8,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funds import dashboards
@@ -90,8 +91,10 @@ def region_page(request, code):
         by_code = {r.code: r for r in scope.dashboard_regions_visible_to(request.user)
                    .filter(code__in=ancestors)}
         crumbs = [by_code[c] for c in ancestors if c in by_code]
+    this_year = timezone.localdate().year
     return render(request, "funds/dashboard_region.html", {
         "region": region, "year": year, "f": figures, "crumbs": crumbs,
+        "years": range(min(2021, this_year), this_year + 1),
         "is_root": region.pk in visible})
 
 

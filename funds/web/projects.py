@@ -125,6 +125,11 @@ def project_list(request):
 @login_required
 def project_detail(request, pk):
     project = _project(request.user, pk)
+    return render(request, "funds/project_detail.html", _detail(request, project))
+
+
+def _detail(request, project, **extra) -> dict:
+    """The project page's context (`extra`: a refused form's values, to show them again)."""
     fundings = list(project.fundings.order_by("source"))
     spendings = list(project.spendings.order_by("month", "source"))
     spent = {}
@@ -133,7 +138,7 @@ def project_detail(request, pk):
     funding_rows = [(f, spent.get(f.source, 0), f.amount - spent.get(f.source, 0))
                     for f in fundings]
     steps = service.steps_for(request.user, project)
-    return render(request, "funds/project_detail.html", {
+    return {
         "project": project,
         "targets": list(project.targets.all()),
         "funding_rows": funding_rows,
@@ -155,7 +160,8 @@ def project_detail(request, pk):
         "sources": FundSource.choices,
         "asset_kinds": Asset.Kind.choices,
         "this_month": timezone.localdate().strftime("%Y-%m"),
-    })
+        **extra,
+    }
 
 
 class DeclareForm(forms.ModelForm):
@@ -380,8 +386,9 @@ def project_asset(request, pk):
     try:
         asset = asset_service.register(project=project, actor=request.user, data=data)
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-        return redirect("funds:project", project.pk)
+        # shown again with what was typed, not lost behind a redirect
+        return render(request, "funds/project_detail.html", _detail(
+            request, project, asset_form=data, asset_error=_refusal(exc)), status=400)
     messages.success(request, _("已登记资产 %(code)s。") % {"code": asset.code})
     return redirect("funds:asset", asset.pk)
 

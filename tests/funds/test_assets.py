@@ -122,7 +122,7 @@ def test_asset_pages_ledger_detail_income_and_disposal(client, funds_world, hand
     asset.refresh_from_db()
     assert asset.status == Asset.Status.IN_USE
     page = client.get(f"/funds/assets/{asset.pk}/").content.decode()
-    assert "1200.00" in page and 'data-confirm="资产处置后不能撤销，确认处置？"' in page
+    assert "1,200.00" in page and 'data-confirm="资产处置后不能撤销，确认处置？"' in page
     client.post(f"/funds/assets/{asset.pk}/dispose/", {"approval": "隆农发〔2024〕5号"})
     asset.refresh_from_db()
     assert asset.status == Asset.Status.DISPOSED

@@ -389,7 +389,7 @@ def test_the_notice_carries_what_a_notice_carries_and_nothing_personal(client, f
                         actor=users["longde_nongban"])
     page = _login(client, users["longde_leader"]).get(
         f"/funds/projects/{project.pk}/notice/").content.decode()
-    for text in ("北关村蔬菜大棚项目", "中央财政衔接推进乡村振兴补助资金", "120000.00 元", "北关村",
+    for text in ("北关村蔬菜大棚项目", "中央财政衔接推进乡村振兴补助资金", "120,000.00 元", "北关村",
                  "新建温室大棚20座", "新建大棚数量0", "王建国", "0954-6011234", "受益 40 户",
                  "funds/notice.css"):
         assert text in page, text
