@@ -3,7 +3,7 @@
 - a township official declares a project and reviews it; the county's supervisor approves it,
   puts it in the library, arranges funding, plans it, records spending, accepts it, registers
   its asset, fills in the 完成值 and evaluates it; the public notice prints what a notice
-  carries;
+  carries; the asset ledger lists the asset and takes its income;
 - the county's project library goes out as Excel and comes back unchanged (the preview shows
   nothing new and nothing changed);
 - the county leader's funds dashboard shows the figures and a rule flag, and drills down to
@@ -118,6 +118,17 @@ def test_a_project_goes_from_declaration_to_evaluation(page, live_server, extern
         expect(notice).to_contain_text(text)
     expect(notice).not_to_contain_text("大棚全部建成投产")  # reviewers' opinions stay inside
     screenshot(page, "funds_06_notice")
+
+    # the asset ledger: the asset is listed, its income recorded by use
+    page.goto(f"{live_server.url}/funds/assets/")
+    page.get_by_role("link", name=re.compile("城关镇食用菌大棚（12座）")).click()
+    page.get_by_label("用途").select_option(label="帮扶脱贫户、监测户")
+    page.get_by_label("金额（元）").fill("18000")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="记录收益").click()
+    expect(page.get_by_text("已记录收益。")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("18,000.00")
+    screenshot(page, "funds_06b_asset_ledger")
     assert external_requests == []
 
 
