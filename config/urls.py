@@ -21,5 +21,6 @@ urlpatterns = [
          name="api-docs"),
     path("dashboard/", include("monitoring.urls")),
     path("funds/", include("funds.urls")),
+    path("households/", include("households.urls")),
     path("", include("obligations.web.urls")),
 ]

@@ -87,32 +87,13 @@ _COUNTY_STEPS = {Project.Status.COUNTY_APPROVED, Project.Status.IN_LIBRARY,
 
 
 def _role_paths(user) -> list[tuple[str, str]]:
-    """(role, region path) of the user's memberships: the membership's region, else its unit's."""
-    if not hasattr(user, "_funds_paths"):
-        user._funds_paths = [
-            (role, region_path or unit_path)
-            for role, region_path, unit_path in user.memberships.values_list(
-                "role", "region__path", "unit__region__path")
-            if region_path or unit_path]
-    return user._funds_paths
+    """(role, region path) of the user's memberships (obligations.selectors.scope)."""
+    return [(role, path) for role in (scope.OFFICIAL, scope.SUPERVISOR, scope.LEADER)
+            for path in scope.paths_of(user, {role})]
 
 
 def _covers(user, region, role_set) -> bool:
-    return any(role in role_set and region.path.startswith(path)
-               for role, path in _role_paths(user))
-
-
-def _township_path(region) -> str | None:
-    """The path of the township the region lies in (or is), None for a county-level place."""
-    from obligations.models import Region
-
-    if not hasattr(region, "_funds_township"):
-        prefixes = ["/".join(region.path.split("/")[:i]) + "/"
-                    for i in range(1, region.path.count("/") + 1)]
-        region._funds_township = (Region.objects.filter(path__in=prefixes,
-                                                        level=Region.Level.TOWNSHIP)
-                                  .values_list("path", flat=True).first())
-    return region._funds_township
+    return scope.covers(user, region, role_set)
 
 
 def can_take(user, project: Project, step: str) -> bool:
@@ -134,7 +115,7 @@ def can_take(user, project: Project, step: str) -> bool:
     if step == Status.DECLARED:
         return _covers(user, region, {scope.OFFICIAL})
     if step == Status.TOWNSHIP_REVIEWED:
-        township = _township_path(region)
+        township = scope.township_path(region)
         if township is None:
             return _covers(user, region, {scope.SUPERVISOR})
         return any(role in {scope.OFFICIAL, scope.SUPERVISOR} and path == township

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "obligations",
     "monitoring",
     "funds",
+    "households",
     # Two factors (issue 14): django-otp with TOTP apps and recovery codes; accounts after
     # them (its admin removes theirs) and after obligations (it reads roles and writes audit).
     "django_otp",
@@ -357,3 +358,9 @@ API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "365"))
 # 衔接资金: money arranged for a project and not spent this many months later is "idle" on the
 # funds dashboard (issue 15 item 3).
 FUNDS_IDLE_MONTHS = int(os.environ.get("FUNDS_IDLE_MONTHS", "6"))
+
+# 防止返贫动态监测 (households/): the SM4 key version new personal data is encrypted with
+# (key `households_v<N>`, obligations/keys.py), the 公示 period, the 风险消除 conditions.
+HOUSEHOLD_KEY_VERSION = int(os.environ.get("HOUSEHOLD_KEY_VERSION", "1"))
+HOUSEHOLD_NOTICE_DAYS = int(os.environ.get("HOUSEHOLD_NOTICE_DAYS", "5"))
+HOUSEHOLD_ELIMINATION = {"months_stable": 6, "needs_assurances": True, "min_measures_done": 1}

@@ -210,6 +210,11 @@ class AuditEntry(models.Model):
         FUNDS_PROJECT = "funds_project", _("项目流转（申报、审核、入库、实施、验收……）")
         FUNDS_CHANGE = "funds_change", _("修改资金、支出或资产数据")
         FUNDS_IMPORT = "funds_import", _("导入项目库或资产台账")
+        # 防止返贫动态监测 (households/): personal data read in full, lists of it viewed, changes
+        HOUSEHOLD_VIEW = "household_view", _("查看农户个人信息（已脱敏）")
+        HOUSEHOLD_UNMASK = "household_unmask", _("查看完整个人信息")
+        HOUSEHOLD_CHANGE = "household_change", _("登记或修改农户信息")
+        HOUSEHOLD_CASE = "household_case", _("监测对象认定流转")
 
     class Result(models.TextChoices):
         SUCCESS = "success", _("成功")

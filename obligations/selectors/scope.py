@@ -49,6 +49,30 @@ def _paths(user, role_set=None) -> list[str]:
     return [path for role, path in user._obligation_paths if role_set is None or role in role_set]
 
 
+def paths_of(user, role_set=None) -> list[str]:
+    """The region paths the user's memberships (of these roles) cover; [] when signed out."""
+    return _paths(user, role_set) if user.is_authenticated else []
+
+
+def covers(user, region, role_set) -> bool:
+    """Whether one of the user's memberships of these roles covers the region (is it or above
+    it): the role check of the modules' steps (funds, households)."""
+    return any(region.path.startswith(path) for path in paths_of(user, role_set))
+
+
+def township_path(region) -> str | None:
+    """The path of the township the region lies in (or is), None above township level."""
+    from obligations.models import Region
+
+    if not hasattr(region, "_township_path"):
+        prefixes = ["/".join(region.path.split("/")[:i]) + "/"
+                    for i in range(1, region.path.count("/") + 1)]
+        region._township_path = (Region.objects.filter(path__in=prefixes,
+                                                       level=Region.Level.TOWNSHIP)
+                                 .values_list("path", flat=True).first())
+    return region._township_path
+
+
 def _under(field: str, paths: list[str]) -> Q:
     """Rows whose region path lies under one of the paths: a prefix match on the region tree."""
     condition = Q(pk__in=[])

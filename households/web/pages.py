@@ -1,0 +1,366 @@
+"""households pages (issue 16): the household list and page, registering a household and its
+members, reading a value in full (with a reason), the cases' review queue and case page, and
+the public notice.
+
+Thin: parse, call a selector or service, render. Every read starts from households.selectors:
+a household out of scope is answered like one that does not exist (404). Personal data is
+shown masked; every page that shows it writes one access row (services.members.log_view)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from households import selectors
+from households.lines import line_for
+from households.models import Case, Household, Member
+from households.services import cases as case_service
+from households.services import members as member_service
+
+PER_PAGE = 50
+
+
+def _require_access(request):
+    if not selectors.can_work_with_households(request.user):
+        raise PermissionDenied(_("防止返贫监测页面只对村、乡镇、县的填报人和审核人开放。"))
+
+
+def _household(user, pk) -> Household:
+    try:
+        return selectors.households_visible_to(user).select_related("region").get(pk=pk)
+    except (Household.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _case(user, pk) -> Case:
+    try:
+        return (selectors.cases_visible_to(user).select_related("household__region")
+                .get(pk=pk))
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def _refusal(exc: ValidationError) -> str:
+    if getattr(exc, "code", None) == "forbidden":
+        raise PermissionDenied(exc.messages[0])
+    return "；".join(exc.messages)
+
+
+def _styled(form):
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            field.widget.attrs["class"] = "form-check-input"
+        elif isinstance(field.widget, forms.Select):
+            field.widget.attrs["class"] = "form-select form-select-sm"
+        else:
+            field.widget.attrs["class"] = "form-control form-control-sm"
+    return form
+
+
+class HouseholdFilter(forms.Form):
+    q = forms.CharField(label=gettext_lazy("户编号或户主姓名"), required=False,
+                        max_length=40)
+    base_status = forms.ChoiceField(label=gettext_lazy("户类型"), required=False, choices=[
+        ("", gettext_lazy("全部"))] + Household.BaseStatus.choices)
+    case_status = forms.ChoiceField(label=gettext_lazy("监测状态"), required=False, choices=[
+        ("", gettext_lazy("全部")), ("none", gettext_lazy("未纳入"))] + Case.Status.choices)
+
+
+def _looks_like_id_number(words: str) -> bool:
+    return len(words) == 18 and words[:17].isdigit()
+
+
+@login_required
+def household_list(request):
+    """A full 身份证号 is searched by POST (so it never stands in a URL, a browser history or
+    an access log) and found through its blind index (never by decrypting); the result page
+    carries only the index."""
+    _require_access(request)
+    if request.method == "POST":
+        number = request.POST.get("id_number", "").strip().upper()
+        if not _looks_like_id_number(number):
+            messages.error(request, _("请输入18位身份证号。"))
+            return redirect("households:list")
+        return redirect(f"{reverse('households:list')}?idx={member_service.index_of(number)}")
+    data = request.GET.copy()
+    if _looks_like_id_number(data.get("q", "").strip()):
+        data.pop("q")  # not echoed back into the page or its links
+        messages.warning(request, _("身份证号请在“按身份证号查找”中输入，不要放在网址里。"))
+    form = _styled(HouseholdFilter(data or None))
+    queryset = selectors.households_visible_to(request.user)
+    index = data.get("idx", "")
+    if index:
+        queryset = queryset.filter(members__id_number_index=index[:64]).distinct()
+    if form.is_bound and form.is_valid():
+        cleaned = form.cleaned_data
+        if cleaned["q"]:
+            words = cleaned["q"].strip()
+            queryset = queryset.filter(Q(code__icontains=words) | Q(head_name__icontains=words))
+        if cleaned["base_status"]:
+            queryset = queryset.filter(base_status=cleaned["base_status"])
+        if cleaned["case_status"] == "none":
+            queryset = queryset.filter(cases__isnull=True)
+        elif cleaned["case_status"]:
+            queryset = queryset.filter(cases__status=cleaned["case_status"]).distinct()
+    queryset = (queryset.select_related("region").annotate(people=Count("members", distinct=True))
+                .order_by("region__path", "code"))
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    latest = {c.household_id: c for c in Case.objects.filter(
+        household__in=[h.pk for h in page]).order_by("household_id", "-opened_on", "-id")
+        .distinct("household_id")}
+    rows = [(h, latest.get(h.pk)) for h in page]
+    member_service.log_view(actor=request.user, what=_("农户列表"), count=len(rows))
+    query = data.copy()
+    query.pop("page", None)
+    return render(request, "households/list.html", {
+        "form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        "can_register": selectors.registrable_villages(request.user).exists()})
+
+
+@login_required
+def household_detail(request, pk, revealed=None):
+    _require_access(request)
+    household = _household(request.user, pk)
+    members = list(household.members.all())
+    cases = list(household.cases.prefetch_related("steps__actor", "measures__unit")
+                 .order_by("-opened_on", "-id"))
+    income = household.incomes.order_by("-period_end").first()
+    line = line_for(household.region, timezone.localdate().year)
+    member_service.log_view(actor=request.user, what=_("农户 %(code)s 的家庭成员")
+                            % {"code": household.code}, count=len(members),
+                            subject=f"household:{household.pk}")
+    return render(request, "households/detail.html", {
+        "household": household, "members": members, "cases": cases, "income": income,
+        "line": line, "below_line": bool(income and line and income.per_capita <= line[0]),
+        "can_unmask": selectors.can_unmask(request.user, household),
+        "can_register": selectors.can_register(request.user, household.region),
+        "open_case": next((c for c in cases if c.status in case_service.ACTIVE), None),
+        "revealed": revealed, "channels": Case.Channel.choices,
+        "categories": Case.Category.choices, "risks": Case.Risk.choices,
+        "relations": Member.Relation.choices,
+    }, status=400 if revealed and revealed.get("error") else 200)
+
+
+@login_required
+def reveal(request, pk):
+    """查看完整: POST a field and a reason; the page shows the value once (not stored)."""
+    _require_access(request)
+    if request.method != "POST":
+        return redirect("households:detail", pk)
+    household = _household(request.user, pk)
+    try:
+        member = household.members.get(pk=int(request.POST.get("member", "")))
+    except (Member.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    field = request.POST.get("field", "")
+    try:
+        value = member_service.reveal(member=member, field=field, actor=request.user,
+                                      reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        return household_detail(request, pk, revealed={
+            "member": member.pk, "error": _refusal(exc)})
+    return household_detail(request, pk, revealed={
+        "member": member.pk, "field": field, "value": value,
+        "label": str(member_service.FIELDS[field][0])})
+
+
+class HouseholdForm(forms.Form):
+    village = forms.ModelChoiceField(label=gettext_lazy("所在村"), queryset=None,
+                                     empty_label=None)
+    code = forms.CharField(label=gettext_lazy("户编号"), max_length=40)
+    base_status = forms.ChoiceField(label=gettext_lazy("户类型"),
+                                    choices=Household.BaseStatus.choices)
+    relocated = forms.BooleanField(label=gettext_lazy("易地扶贫搬迁户"), required=False)
+    group = forms.CharField(label=gettext_lazy("村民小组"), max_length=40, required=False)
+    head_name = forms.CharField(label=gettext_lazy("户主姓名"), max_length=40)
+    id_number = forms.CharField(label=gettext_lazy("户主身份证号"), max_length=18)
+    phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=12, required=False)
+    bank = forms.CharField(label=gettext_lazy("银行账号"), max_length=30, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = selectors.registrable_villages(user).order_by("path")
+        _styled(self)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if Household.objects.filter(code=code).exists():
+            raise ValidationError(_("户编号已存在。"))
+        return code
+
+
+@login_required
+def household_new(request):
+    _require_access(request)
+    if not selectors.registrable_villages(request.user).exists():
+        raise PermissionDenied(_("只有村、乡镇填报人和县级审核人可以登记农户。"))
+    form = HouseholdForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = member_service.register_household(actor=request.user, data={
+                "region": data["village"], "code": data["code"],
+                "base_status": data["base_status"], "relocated": data["relocated"],
+                "group": data["group"], "head_name": data["head_name"]}, head={
+                "name": data["head_name"], "relation": Member.Relation.HEAD,
+                "id_number": data["id_number"], "phone": data["phone"], "bank": data["bank"]})
+        except ValidationError as exc:
+            form.add_error(None, _refusal(exc))
+        else:
+            messages.success(request, _("已登记农户 %(code)s。") % {"code": household.code})
+            return redirect("households:detail", household.pk)
+    return render(request, "households/new.html", {"form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def member_new(request, pk):
+    _require_access(request)
+    household = _household(request.user, pk)
+    if request.method != "POST":
+        return redirect("households:detail", pk)
+    data = {key: request.POST.get(key, "") for key in ("name", "relation", "id_number",
+                                                         "phone", "bank")}
+    try:
+        member_service.add_member(household=household, actor=request.user, data=data)
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("已登记家庭成员。"))
+    return redirect("households:detail", pk)
+
+
+@login_required
+def case_new(request, pk):
+    _require_access(request)
+    household = _household(request.user, pk)
+    if request.method != "POST":
+        return redirect("households:detail", pk)
+    try:
+        case = case_service.open_case(household=household, actor=request.user,
+                                      channel=request.POST.get("channel", ""),
+                                      category=request.POST.get("category", ""),
+                                      risk=request.POST.get("risk", ""),
+                                      comment=request.POST.get("comment", ""))
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+        return redirect("households:detail", pk)
+    messages.success(request, _("已登记监测线索。"))
+    return redirect("households:case", case.pk)
+
+
+@login_required
+def case_list(request):
+    """The review queue: cases in scope by status, with their age; the user's own steps first."""
+    _require_access(request)
+    status = request.GET.get("status", "")
+    if status and status not in Case.Status.values:
+        status = ""
+    mine = request.GET.get("mine", "") == "1"
+    queryset = selectors.cases_visible_to(request.user).select_related("household__region")
+    counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
+    if status:
+        queryset = queryset.filter(status=status)
+    queryset = queryset.order_by("opened_on", "pk")
+    today = timezone.localdate()
+    if mine:
+        found = [c for c in queryset.filter(status__in=case_service.ACTIVE)[:500]
+                 if case_service.steps_for(request.user, c)]
+        page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    else:
+        page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(c, (today - c.opened_on).days) for c in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "households/cases.html", {
+        "page": page, "rows": rows, "status": status, "mine": mine, "query": query.urlencode(),
+        "per_status": [(v, label, counts.get(v, 0)) for v, label in Case.Status.choices]})
+
+
+@login_required
+def case_detail(request, pk):
+    _require_access(request)
+    case = _case(request.user, pk)
+    today = timezone.localdate()
+    steps = case_service.steps_for(request.user, case)
+    notice_ends = (case.notice_from + datetime.timedelta(days=case.notice_days)
+                   if case.notice_from else None)
+    return render(request, "households/case.html", {
+        "case": case, "household": case.household,
+        "history": list(case.steps.select_related("actor")),
+        "measures": list(case.measures.select_related("unit")),
+        "forward": [(s, Case.Status(s).label) for s in steps
+                    if s not in case_service.NEEDS_REASON],
+        "backward": [(s, Case.Status(s).label) for s in steps if s in case_service.NEEDS_REASON],
+        "needs_comparison": Case.Status.COMPARED in steps,
+        "unmet": (case_service.unmet_for_elimination(case, today)
+                  if Case.Status.ELIMINATED in steps else []),
+        "notice_ends": notice_ends, "age": (today - case.opened_on).days,
+        "departments": ["民政局", "人社局", "医保局", "教育局", "住建局", "残联"],
+    })
+
+
+@login_required
+def case_step(request, pk):
+    _require_access(request)
+    case = _case(request.user, pk)
+    if request.method != "POST":
+        return redirect("households:case", pk)
+    to = request.POST.get("to", "")
+    if to not in case_service.MOVES.get(case.status, ()) or not selectors.can_take(
+            request.user, case, to):
+        raise PermissionDenied(_("您无权对该认定执行这一步。"))
+    comparison = {request.POST.get(f"dept-{i}", ""): request.POST.get(f"result-{i}", "")
+                  for i in range(8) if request.POST.get(f"dept-{i}", "").strip()}
+    try:
+        version = int(request.POST.get("version") or case.version)
+    except ValueError:
+        version = -1
+    try:
+        case_service.transition(case, to, request.user, request.POST.get("comment", ""),
+                                expected_version=version, comparison=comparison)
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("已转为“%(to)s”。") % {"to": Case.Status(to).label})
+    return redirect("households:case", pk)
+
+
+@login_required
+def case_notice(request, pk):
+    """民主评议和公示: the household head's name, the village and the category — no 身份证号,
+    no illness or other reason, no income."""
+    _require_access(request)
+    case = _case(request.user, pk)
+    return render(request, "households/notice.html", {
+        "case": case, "household": case.household,
+        "ends": (case.notice_from + datetime.timedelta(days=case.notice_days)
+                 if case.notice_from else None),
+        "today": timezone.localdate(), "place": case.household.region,
+        "township": case.household.region.parent})
+
+
+urlpatterns = [
+    path("", household_list, name="list"),
+    path("new/", household_new, name="new"),
+    path("<int:pk>/", household_detail, name="detail"),
+    path("<int:pk>/reveal/", reveal, name="reveal"),
+    path("<int:pk>/members/", member_new, name="member_new"),
+    path("<int:pk>/cases/", case_new, name="case_new"),
+    path("cases/", case_list, name="cases"),
+    path("cases/<int:pk>/", case_detail, name="case"),
+    path("cases/<int:pk>/step/", case_step, name="case_step"),
+    path("cases/<int:pk>/notice/", case_notice, name="case_notice"),
+]
