@@ -30,6 +30,7 @@ run: install
 	$(BIN)/python manage.py demo_history
 	$(BIN)/python manage.py demo_uploads
 	$(BIN)/python manage.py demo_funds
+	$(BIN)/python manage.py demo_households
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py demo_logins
 	@echo

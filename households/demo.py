@@ -1,7 +1,8 @@
 """Demo households (issue 16): generated people only — names from a list, 身份证号 generated
 with valid checksums (households.idcard.make) for the demo villages — and cases in every
 state, so that `make run` shows every page filled. Also the places and the two demo
-accounts the procedure needs: a village official (北关村) and a township reviewer (城关镇)."""
+account the procedure adds: a village official (北关村); the township's reviews are taken by
+the township's official (longde_chengguan, a demo account of the register)."""
 
 from __future__ import annotations
 
@@ -35,8 +36,6 @@ PLACES = [  # (code, name, level, parent code), created when missing (as funds.d
 ACCOUNTS = [  # username, display name, unit (region code, name), role, scope region code
     ("longde_beiguan", "隆德县城关镇北关村填报人", ("640423100201", "北关村村民委员会"),
      "official", None),
-    ("longde_chengguan_shenhe", "隆德县城关镇审核人", ("640423100", "城关镇人民政府"),
-     "supervisor", "640423100"),
 ]
 SURNAMES = "马王李张刘杨赵陈海苏"
 GIVEN = ["建国", "秀兰", "志强", "文华", "玉梅", "永福", "小军", "海燕", "德明", "春花", "学文",

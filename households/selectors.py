@@ -65,14 +65,28 @@ def can_register(user, region) -> bool:
 
 
 def can_unmask(user, household: Household) -> bool:
-    """The full 身份证号, phone or bank account: a supervisor of the county or above, or an
-    administrator. Officials and leaders see masked values only."""
-    return user.is_authenticated and (scope.is_admin(user) or scope.covers(
-        user, household.region, {scope.SUPERVISOR}))
+    """The full 身份证号, phone or bank account: a supervisor of the county or above (not of a
+    township), or an administrator. Officials and leaders see masked values only."""
+    if not user.is_authenticated:
+        return False
+    if scope.is_admin(user):
+        return True
+    township = scope.township_path(household.region)
+    return any(household.region.path.startswith(path)
+               and not (township and path.startswith(township))
+               for path in scope.paths_of(user, {scope.SUPERVISOR}))
+
+
+def _local_official(user, region) -> bool:
+    """An official of the village or of its township (入户核实 and 公示 are theirs, not a
+    county department's)."""
+    floor = scope.township_path(region) or region.path
+    return any(region.path.startswith(path) and path.startswith(floor)
+               for path in scope.paths_of(user, {scope.OFFICIAL}))
 
 
 def can_take(user, case: Case, step: str) -> bool:
-    """入户核实, 民主评议和公示, 拟消除风险: the village's officials; 乡镇审核: the township's
+    """入户核实, 民主评议和公示, 拟消除风险: the officials of the village or its township; 乡镇审核: the township's
     officials and supervisors; 部门信息比对, 县级审定 (→ 监测帮扶中), 已消除风险: a supervisor of
     the county or above; 退回 and 不予纳入: whoever reviews the current status; returned cases
     are verified again by the village. Administrators may take every step."""
@@ -85,7 +99,7 @@ def can_take(user, case: Case, step: str) -> bool:
         review = REVIEW_OF.get(case.status)
         return review is not None and can_take(user, case, review)
     if step in VILLAGE_STEPS:
-        return scope.covers(user, region, {scope.OFFICIAL})
+        return _local_official(user, region)
     if step == Status.TOWNSHIP_REVIEWED:
         township = scope.township_path(region)
         return township is not None and any(

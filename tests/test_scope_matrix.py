@@ -58,6 +58,9 @@ LONGDE_PROJECT = "城关镇专有衔接项目"
 XINBIN_PROJECT = "新宾专有衔接项目"
 XINBIN_ASSET = "新宾专有项目资产"
 XINBIN_ALLOCATION = "新宾专有资金下达文号"
+BEIGUAN_HEAD = "北关村专有户主"
+HONGYA_HEAD = "红崖村专有户主"
+XINBIN_HEAD = "新宾专有户主"
 
 UPLOAD_TEXT = """隆德县巩固拓展脱贫攻坚成果重点任务分工方案
 一、兜底保障
@@ -67,7 +70,9 @@ UPLOAD_TEXT = """隆德县巩固拓展脱贫攻坚成果重点任务分工方案
 TOKENS = {"token_xinbin": "210422", "token_qingyuan": "210423", "token_fushun": "210400"}
 PERSONAS = ["anonymous", "xinbin", "xinbin_duban", "qingyuan", "qingyuan_duban",
             "qingyuan_leader", "fushun_leader", "longde_fupin", "longde_minzheng",
-            "longde_chengguan", "longde_nongban", "longde_leader", "admin", *TOKENS]
+            "longde_chengguan", "longde_nongban", "longde_leader", "admin",
+            # households (issue 16): a village's official
+            "longde_beiguan", *TOKENS]
 
 SEES_XINBIN = {"xinbin", "xinbin_duban", "fushun_leader", "admin", "token_xinbin",
                "token_fushun"}
@@ -82,6 +87,12 @@ SECRETS = {
     # funds (issue 15): a project is seen by the people of its place and above
     LONGDE_PROJECT: SEES_FUPIN | {"longde_minzheng", "longde_chengguan"},
     XINBIN_PROJECT: SEES_XINBIN, XINBIN_ASSET: SEES_XINBIN, XINBIN_ALLOCATION: SEES_XINBIN,
+    # households (issue 16): the village, its township, the county; never a sibling's
+    BEIGUAN_HEAD: {"longde_beiguan", "longde_chengguan",
+                   "longde_fupin", "longde_minzheng", "longde_nongban", "admin"},
+    HONGYA_HEAD: {"longde_chengguan", "longde_fupin",
+                  "longde_minzheng", "longde_nongban", "admin"},
+    XINBIN_HEAD: {"xinbin", "xinbin_duban", "admin"},
 }
 USERS = set(PERSONAS) - {"anonymous", *TOKENS}
 ADMIN_ONLY = {"admin"}
@@ -110,6 +121,8 @@ class World:
     xinbin_project: object = None
     xinbin_asset: object = None
     xinbin_allocation: object = None
+    beiguan_household: object = None
+    beiguan_case: object = None
 
 
 def _funds_objects() -> dict:
@@ -139,6 +152,32 @@ def _funds_objects() -> dict:
                                            doc_number=XINBIN_ALLOCATION)
     return {"longde_project": longde, "xinbin_project": xinbin, "xinbin_asset": asset,
             "xinbin_allocation": allocation}
+
+
+def _household_objects(users) -> dict:
+    """A household in 北关村 (城关镇, 隆德) with an open case, one in 红崖村 (same township) and
+    one in 新宾's 赫图阿拉村 (issue 16)."""
+    import datetime
+
+    from households.demo import ensure_places_and_accounts
+    from households.idcard import make
+    from households.models import Household
+    from households.services.cases import open_case
+    from households.services.members import add_member
+
+    places = ensure_places_and_accounts()
+    made = {}
+    for n, (village, code, head) in enumerate([("640423100201", "M-HH-BG", BEIGUAN_HEAD),
+                                               ("640423100202", "M-HH-HY", HONGYA_HEAD),
+                                               ("210422100201", "M-HH-XB", XINBIN_HEAD)]):
+        household = Household.objects.create(code=code, region=places[village], head_name=head)
+        add_member(household=household, actor=get_user_model().objects.get(username="admin"),
+                   data={"name": head, "relation": "head",
+                         "id_number": make(village[:6], datetime.date(1970, 1, 1), n + 1)})
+        made[code] = household
+    case = open_case(household=made["M-HH-BG"], actor=get_user_model().objects.get(
+        username="admin"), channel="visit", category="edge", risk="illness")
+    return {"beiguan_household": made["M-HH-BG"], "beiguan_case": case}
 
 
 def _report(task, user, text, file_name=None):
@@ -183,7 +222,7 @@ def world(seeded):
         xinbin_evidence=Evidence.objects.get(original_name=XINBIN_FILE),
         xinbin_unit=xinbin_task.unit, fushun_doc=xinbin_task.obligation.document,
         upload=upload, measure_index=preview_of(upload).measures[0].index,
-        list_import=list_import, year=2021, **_funds_objects(),
+        list_import=list_import, year=2021, **_funds_objects(), **_household_objects(users),
     )
 
 
@@ -203,11 +242,17 @@ def _api(name):
     return lambda w: f"/api/v1/{name}/"
 
 
+SEES_BEIGUAN = {"longde_beiguan", "longde_chengguan", "longde_fupin",
+                "longde_minzheng", "longde_nongban", "admin"}
+HOUSEHOLD_WORKERS = {"xinbin", "xinbin_duban", "qingyuan", "qingyuan_duban", "longde_fupin",
+                     "longde_minzheng", "longde_chengguan", "longde_nongban", "admin",
+                     "longde_beiguan"}
+HOUSEHOLD_REGISTRARS = HOUSEHOLD_WORKERS - {"qingyuan", "qingyuan_duban"}  # no village there
 FUNDS_LONGDE = {"longde_fupin", "longde_minzheng", "longde_chengguan", "longde_nongban",
                 "longde_leader", "admin"}
 FUNDS_XINBIN = {"xinbin", "xinbin_duban", "fushun_leader", "admin"}
 FUNDS_DECLARERS = {"xinbin", "qingyuan", "longde_fupin", "longde_minzheng", "longde_chengguan",
-                   "admin"}
+                   "longde_beiguan", "admin"}
 FUNDS_IMPORTERS = {"xinbin", "xinbin_duban", "qingyuan", "qingyuan_duban", "longde_fupin",
                    "longde_minzheng", "longde_nongban", "admin"}
 
@@ -404,9 +449,9 @@ MATRIX: dict[str, list[Probe]] = {
     "funds:import_confirm": [Probe(lambda w: f"/funds/import/{_funds_upload()}/confirm/",
                                    ADMIN_ONLY, method="post", data=lambda w: {"digest": ""})],
     "funds:export_projects": [Probe(lambda w: "/funds/export/projects.xlsx",
-                                    USERS - {"longde_chengguan"})],
+                                    USERS - {"longde_chengguan", "longde_beiguan"})],
     "funds:export_assets": [Probe(lambda w: "/funds/export/assets.xlsx",
-                                  USERS - {"longde_chengguan"})],
+                                  USERS - {"longde_chengguan", "longde_beiguan"})],
     "funds:export_allocations": [Probe(lambda w: "/funds/export/allocations.xlsx", USERS)],
     # funds project library and asset ledger (issue 15): the people of the project's place
     # and above; a sibling county gets 404; each step only by its role
@@ -451,6 +496,37 @@ MATRIX: dict[str, list[Probe]] = {
     "funds:rollover": [Probe(lambda w: "/funds/projects/rollover/?year=2022",
                              {"xinbin_duban", "qingyuan_duban", "longde_nongban", "admin"})],
     "funds:assets": [Probe(lambda w: "/funds/assets/", USERS)],
+    # households (issue 16): officials and supervisors of the place and above; leaders read
+    # dashboards only; the full value only for the county's supervisor (and the admin)
+    "households:list": [Probe(lambda w: "/households/", HOUSEHOLD_WORKERS),
+                        Probe(lambda w: "/households/?case_status=clue&q=M-HH",
+                              HOUSEHOLD_WORKERS)],
+    "households:new": [Probe(lambda w: "/households/new/", HOUSEHOLD_REGISTRARS)],
+    "households:detail": [Probe(lambda w: f"/households/{w.beiguan_household.pk}/",
+                                SEES_BEIGUAN, shows=lambda w: BEIGUAN_HEAD)],
+    "households:reveal": [
+        Probe(lambda w: f"/households/{w.beiguan_household.pk}/reveal/",
+              {"longde_nongban", "admin"}, method="post",
+              data=lambda w: {"member": w.beiguan_household.members.get().pk,
+                              "field": "id_number", "reason": "核对身份信息"})],
+    "households:member_new": [
+        Probe(lambda w: f"/households/{w.beiguan_household.pk}/members/", SEES_BEIGUAN,
+              method="post", data=lambda w: {"name": "越权成员", "relation": "child",
+                                             "id_number": "640423201001010017"})],
+    "households:case_new": [
+        Probe(lambda w: f"/households/{w.beiguan_household.pk}/cases/", SEES_BEIGUAN,
+              method="post", data=lambda w: {"channel": "visit", "category": "edge",
+                                             "risk": "illness"})],
+    "households:cases": [Probe(lambda w: "/households/cases/", HOUSEHOLD_WORKERS),
+                         Probe(lambda w: "/households/cases/?mine=1", HOUSEHOLD_WORKERS)],
+    "households:case": [Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/",
+                              SEES_BEIGUAN, shows=lambda w: BEIGUAN_HEAD)],
+    "households:case_step": [
+        Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/step/",
+              {"longde_beiguan", "longde_chengguan", "admin"}, method="post",
+              data=lambda w: {"to": "verified"})],
+    "households:case_notice": [Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/notice/",
+                                     SEES_BEIGUAN, shows=lambda w: BEIGUAN_HEAD)],
     "funds:asset": [Probe(lambda w: f"/funds/assets/{w.xinbin_asset.pk}/", FUNDS_XINBIN,
                           shows=lambda w: XINBIN_ASSET)],
     "funds:asset_income": [
@@ -503,6 +579,14 @@ def _funds_state() -> list:
             AssetIncome.objects.count()]
 
 
+def _households_state() -> list:
+    from households.models import Case, Household, Member
+
+    return [list(Household.objects.order_by("pk").values_list("pk", "code")),
+            list(Member.objects.order_by("pk").values_list("pk", "id_number_index")),
+            list(Case.objects.order_by("pk").values_list("pk", "status", "version"))]
+
+
 def _state() -> str:
     """A fingerprint of everything a write could change."""
     rows = [
@@ -511,7 +595,7 @@ def _state() -> str:
         PolicyDocument.objects.count(), Obligation.objects.count(),
         list(DocumentUpload.objects.order_by("pk").values_list("pk", "status")),
         list(ListImport.objects.order_by("pk").values_list("pk", "applied_at")),
-        *_funds_state(),
+        *_funds_state(), *_households_state(),
     ]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 

@@ -101,3 +101,19 @@ def test_reading_in_full_needs_the_role_and_a_reason_and_is_logged(hh_world):
     row = rows.get()
     assert row.actor == hh_world.users["longde_nongban"] and "核对低保申请材料" in row.summary
     assert number not in row.summary + repr(row.after)
+
+
+def test_a_township_supervisor_does_not_read_in_full(hh_world):
+    from django.contrib.auth import get_user_model
+
+    from households import selectors
+    from obligations.models import Membership, Unit
+
+    household = make_household(hh_world.village, hh_world.users["longde_beiguan"],
+                               id_number=id_number(11))
+    township = hh_world.village.parent
+    reviewer = get_user_model().objects.create_user("chengguan_reviewer")
+    Membership.objects.create(user=reviewer, role="supervisor", region=township,
+                              unit=Unit.objects.get(region=township, name="城关镇人民政府"))
+    assert not selectors.can_unmask(reviewer, household)
+    assert selectors.can_unmask(hh_world.users["longde_nongban"], household)
