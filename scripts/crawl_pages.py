@@ -16,7 +16,7 @@ from playwright.sync_api import sync_playwright
 
 ACCOUNTS = ["longde_fupin", "longde_minzheng", "longde_chengguan", "xinbin", "xinbin_duban",
             "qingyuan", "qingyuan_duban", "qingyuan_leader", "fushun_leader", "longde_nongban",
-            "longde_leader", "admin"]
+            "longde_leader", "admin", "longde_beiguan"]
 ENGLISH = re.compile(r"\b(the|and|of|not|found|error|page|Choose|Files|No file|Submit|Page)\b")
 SKIP = ("/logout", "/api/", "excel", "format=", "/evidence/", "export")
 TASK = re.compile(r"/tasks/\d+/")
