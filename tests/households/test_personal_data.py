@@ -117,3 +117,24 @@ def test_a_township_supervisor_does_not_read_in_full(hh_world):
                               unit=Unit.objects.get(region=township, name="城关镇人民政府"))
     assert not selectors.can_unmask(reviewer, household)
     assert selectors.can_unmask(hh_world.users["longde_nongban"], household)
+
+
+def test_key_rotation_re_encrypts_and_keeps_the_index(hh_world, settings):
+    from django.core.management import call_command
+
+    from households.services.keys import rotate
+
+    number = id_number(12)
+    household = make_household(hh_world.village, hh_world.users["longde_beiguan"],
+                               id_number=number)
+    member = household.members.get()
+    old, index = member.id_number_cipher, member.id_number_index
+    assert old.startswith("v1:")
+    settings.HOUSEHOLD_KEY_VERSION = 2  # a new key households_v2 (created in tests)
+    call_command("rotate_household_keys")
+    member.refresh_from_db()
+    assert member.id_number_cipher.startswith("v2:") and member.phone_cipher.startswith("v2:")
+    assert crypto.decrypt(member.id_number_cipher, "id_number") == number
+    assert member.id_number_index == index and members.index_of(number) == index
+    assert rotate() == 0  # nothing left to rotate
+    assert AuditEntry.objects.filter(action="household_change", summary__contains="第 2 版").count() == 1
