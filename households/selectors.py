@@ -117,3 +117,17 @@ def can_open_case(user, household: Household) -> bool:
 def can_plan_measures(user, case: Case) -> bool:
     """一户一策 is drawn up by the village's officials and the county's supervisors."""
     return can_register(user, case.household.region)
+
+
+def units_for_measures(user, case: Case):
+    """The units a measure may name as responsible: those of the household's county."""
+    from obligations.models import Region, Unit
+
+    county = (Region.objects.filter(level=Region.Level.COUNTY,
+                                    path__in=[case.household.region.path[:i + 1] for i, ch
+                                              in enumerate(case.household.region.path)
+                                              if ch == "/"]).first())
+    if county is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(region__path__startswith=county.path).order_by("region__path",
+                                                                             "name")

@@ -123,6 +123,7 @@ class World:
     xinbin_allocation: object = None
     beiguan_household: object = None
     beiguan_case: object = None
+    beiguan_measure: object = None
 
 
 def _funds_objects() -> dict:
@@ -177,7 +178,12 @@ def _household_objects(users) -> dict:
         made[code] = household
     case = open_case(household=made["M-HH-BG"], actor=get_user_model().objects.get(
         username="admin"), channel="visit", category="edge", risk="illness")
-    return {"beiguan_household": made["M-HH-BG"], "beiguan_case": case}
+    from households.models import Measure
+
+    measure = Measure.objects.create(case=case, kind="medical", description="资助参保",
+                                     starts_on=datetime.date(2024, 3, 1))
+    return {"beiguan_household": made["M-HH-BG"], "beiguan_case": case,
+            "beiguan_measure": measure}
 
 
 def _report(task, user, text, file_name=None):
@@ -525,6 +531,15 @@ MATRIX: dict[str, list[Probe]] = {
         Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/step/",
               {"longde_beiguan", "longde_chengguan", "admin"}, method="post",
               data=lambda w: {"to": "verified"})],
+    "households:measure_new": [
+        Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/measures/", SEES_BEIGUAN,
+              method="post", data=lambda w: {"kind": "medical", "description": "越权措施",
+                                             "starts_on": "2024-03-01"})],
+    "households:measure_status": [
+        Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/measures/"
+                        f"{w.beiguan_measure.pk}/", SEES_BEIGUAN, method="post",
+              data=lambda w: {"status": "done"})],
+    "households:flags": [Probe(lambda w: "/households/flags/", HOUSEHOLD_WORKERS)],
     "households:case_notice": [Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/notice/",
                                      SEES_BEIGUAN, shows=lambda w: BEIGUAN_HEAD)],
     "funds:asset": [Probe(lambda w: f"/funds/assets/{w.xinbin_asset.pk}/", FUNDS_XINBIN,
@@ -580,11 +595,12 @@ def _funds_state() -> list:
 
 
 def _households_state() -> list:
-    from households.models import Case, Household, Member
+    from households.models import Case, Household, Measure, Member
 
     return [list(Household.objects.order_by("pk").values_list("pk", "code")),
             list(Member.objects.order_by("pk").values_list("pk", "id_number_index")),
-            list(Case.objects.order_by("pk").values_list("pk", "status", "version"))]
+            list(Case.objects.order_by("pk").values_list("pk", "status", "version")),
+            list(Measure.objects.order_by("pk").values_list("pk", "status"))]
 
 
 def _state() -> str:

@@ -23,10 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households import selectors
+from households import checks, selectors
 from households.lines import line_for
-from households.models import Case, Household, Member
+from households.models import Case, Household, Measure, Member
 from households.services import cases as case_service
+from households.services import measures as measure_service
 from households.services import members as member_service
 
 PER_PAGE = 50
@@ -147,6 +148,7 @@ def household_detail(request, pk, revealed=None):
         "can_unmask": selectors.can_unmask(request.user, household),
         "can_register": selectors.can_register(request.user, household.region),
         "open_case": next((c for c in cases if c.status in case_service.ACTIVE), None),
+        "flags": checks.flags_for(Household.objects.filter(pk=household.pk)),
         "revealed": revealed, "channels": Case.Channel.choices,
         "categories": Case.Category.choices, "risks": Case.Risk.choices,
         "relations": Member.Relation.choices,
@@ -309,6 +311,11 @@ def case_detail(request, pk):
                   if Case.Status.ELIMINATED in steps else []),
         "notice_ends": notice_ends, "age": (today - case.opened_on).days,
         "departments": ["民政局", "人社局", "医保局", "教育局", "住建局", "残联"],
+        "flags": checks.flags_for(Household.objects.filter(pk=case.household_id)),
+        "can_plan": (selectors.can_plan_measures(request.user, case)
+                     and case.status in measure_service.PLANNABLE),
+        "measure_kinds": Measure.Kind.choices, "measure_statuses": Measure.Status.choices,
+        "units": selectors.units_for_measures(request.user, case), "today": today,
     })
 
 
@@ -338,6 +345,72 @@ def case_step(request, pk):
     return redirect("households:case", pk)
 
 
+def _date(value: str):
+    try:
+        return datetime.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+@login_required
+def measure_new(request, pk):
+    _require_access(request)
+    case = _case(request.user, pk)
+    if request.method != "POST":
+        return redirect("households:case", pk)
+    unit = None
+    if request.POST.get("unit", "").isdigit():
+        unit = selectors.units_for_measures(request.user, case).filter(
+            pk=int(request.POST["unit"])).first()
+    try:
+        measure_service.add_measure(case=case, actor=request.user,
+                                    kind=request.POST.get("kind", ""),
+                                    description=request.POST.get("description", ""),
+                                    starts_on=_date(request.POST.get("starts_on", "")),
+                                    ends_on=_date(request.POST.get("ends_on", "")), unit=unit)
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("已制定帮扶措施。"))
+    return redirect("households:case", pk)
+
+
+@login_required
+def measure_status(request, pk, measure_pk):
+    _require_access(request)
+    case = _case(request.user, pk)
+    if request.method != "POST":
+        return redirect("households:case", pk)
+    measure = case.measures.filter(pk=measure_pk).first()
+    if measure is None:
+        raise Http404
+    try:
+        measure_service.set_status(measure=measure, actor=request.user,
+                                   status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("已更新措施状态。"))
+    return redirect("households:case", pk)
+
+
+@login_required
+def flags(request):
+    """The checks over the households in the user's scope (households/checks.py)."""
+    _require_access(request)
+    check = request.GET.get("check", "")
+    if check and check not in checks.CHECKS:
+        check = ""
+    found = checks.flags_for(selectors.households_visible_to(request.user))
+    counts = {code: sum(1 for f in found if f.check == code) for code in checks.CHECKS}
+    if check:
+        found = [f for f in found if f.check == check]
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "households/flags.html", {
+        "page": page, "check": check, "query": f"check={check}" if check else "",
+        "per_check": [(code, c.title, c.clause, counts[code]) for code, c in checks.CHECKS.items()]})
+
+
 @login_required
 def case_notice(request, pk):
     """民主评议和公示: the household head's name, the village and the category — no 身份证号,
@@ -363,4 +436,7 @@ urlpatterns = [
     path("cases/<int:pk>/", case_detail, name="case"),
     path("cases/<int:pk>/step/", case_step, name="case_step"),
     path("cases/<int:pk>/notice/", case_notice, name="case_notice"),
+    path("cases/<int:pk>/measures/", measure_new, name="measure_new"),
+    path("cases/<int:pk>/measures/<int:measure_pk>/", measure_status, name="measure_status"),
+    path("flags/", flags, name="flags"),
 ]
