@@ -539,6 +539,14 @@ MATRIX: dict[str, list[Probe]] = {
         Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/measures/"
                         f"{w.beiguan_measure.pk}/", SEES_BEIGUAN, method="post",
               data=lambda w: {"status": "done"})],
+    "households:income_new": [
+        Probe(lambda w: f"/households/{w.beiguan_household.pk}/income/", SEES_BEIGUAN,
+              method="post", data=lambda w: {"period_end": "2025-12", "net_income": "9000",
+                                             "people": "2"})],
+    "households:case_assurances": [
+        Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/assurances/",
+              {"longde_beiguan", "longde_chengguan", "longde_nongban", "admin"},
+              method="post", data=lambda w: {"secured": "1"})],
     "households:flags": [Probe(lambda w: "/households/flags/", HOUSEHOLD_WORKERS)],
     "households:case_notice": [Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/notice/",
                                      SEES_BEIGUAN, shows=lambda w: BEIGUAN_HEAD)],
@@ -595,12 +603,14 @@ def _funds_state() -> list:
 
 
 def _households_state() -> list:
-    from households.models import Case, Household, Measure, Member
+    from households.models import Case, Household, IncomeRecord, Measure, Member
 
     return [list(Household.objects.order_by("pk").values_list("pk", "code")),
             list(Member.objects.order_by("pk").values_list("pk", "id_number_index")),
             list(Case.objects.order_by("pk").values_list("pk", "status", "version")),
-            list(Measure.objects.order_by("pk").values_list("pk", "status"))]
+            list(Measure.objects.order_by("pk").values_list("pk", "status")),
+            list(IncomeRecord.objects.order_by("pk").values_list("pk", "net_income")),
+            list(Case.objects.order_by("pk").values_list("pk", "two_assurances_secured"))]
 
 
 def _state() -> str:

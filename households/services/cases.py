@@ -179,3 +179,21 @@ def transition(case: Case, to: str, actor, comment: str = "", *,
 
 def steps_for(user, case: Case) -> list[str]:
     return [step for step in MOVES.get(case.status, ()) if selectors.can_take(user, case, step)]
+
+
+def set_assurances(*, case: Case, actor, secured: bool) -> Case:
+    """“两不愁三保障”及饮水安全 checked by the village (or the county) during monitoring."""
+    if not (selectors.can_take(actor, case, Status.PROPOSED_ELIMINATION)
+            or selectors.can_take(actor, case, Status.ELIMINATED)):
+        raise ValidationError(_("您无权确认该户的保障情况。"), code="forbidden")
+    if case.status not in (Status.MONITORING, Status.PROPOSED_ELIMINATION):
+        raise ValidationError(_("纳入监测后才能确认保障情况。"))
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(two_assurances_secured=secured)
+        case.two_assurances_secured = secured
+        audit.record(actor=actor, action=audit.Action.HOUSEHOLD_CASE,
+                     subject=audit.subject("case", case.pk),
+                     summary=_("农户 %(code)s：两不愁三保障及饮水安全%(state)s") % {
+                         "code": case.household.code,
+                         "state": _("有保障") if secured else _("尚未保障")})
+    return case

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from households import crypto, idcard, masking, selectors
-from households.models import Household, Member
+from households.models import Household, IncomeRecord, Member
 from obligations.services import audit
 
 FIELDS = {  # field → (label, mask)
@@ -118,3 +118,35 @@ def log_view(*, actor, what: str, count: int, subject: str = "households") -> No
     """PIPL §51: every page or list of (masked) personal data shown, one audit row."""
     audit.record(actor=actor, action=audit.Action.HOUSEHOLD_VIEW, subject=subject[:60],
                  summary=_("查看%(what)s（%(n)s 条）") % {"what": what, "n": count})
+
+
+def record_income(*, household: Household, actor, period_end, net_income, rigid_spending,
+                  people) -> IncomeRecord:
+    """The household's 12-month income up to `period_end` (a month's last day is kept as given),
+    replacing a record of the same month."""
+    from decimal import Decimal, InvalidOperation
+
+    if not selectors.can_register(actor, household.region):
+        raise ValidationError(_("您无权登记该户的收支。"), code="forbidden")
+    try:
+        income = Decimal(str(net_income).strip())
+        spending = Decimal(str(rigid_spending or "0").strip())
+        people = int(str(people).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(_("收入、刚性支出须为数字，家庭人口须为整数。")) from exc
+    if not income.is_finite() or not spending.is_finite() or spending < 0:
+        raise ValidationError(_("收入、刚性支出须为有效的数字，刚性支出不能为负。"))
+    if not 1 <= people <= 30:
+        raise ValidationError(_("家庭人口须为 1—30 人。"))
+    if period_end is None:
+        raise ValidationError(_("请按“2021-06”的格式填写统计截止月。"))
+    with transaction.atomic():
+        record, _created = IncomeRecord.objects.update_or_create(
+            household=household, period_end=period_end,
+            defaults={"net_income": income.quantize(Decimal("0.01")),
+                      "rigid_spending": spending.quantize(Decimal("0.01")), "people": people})
+        audit.record(actor=actor, action=audit.Action.HOUSEHOLD_CHANGE,
+                     subject=audit.subject("household", household.pk),
+                     summary=_("农户 %(code)s：登记%(y)s年%(m)s月止的12个月收支") % {
+                         "code": household.code, "y": period_end.year, "m": period_end.month})
+    return record

@@ -244,6 +244,51 @@ def member_new(request, pk):
     return redirect("households:detail", pk)
 
 
+def _month_end(value: str):
+    try:
+        first = datetime.datetime.strptime((value or "").strip(), "%Y-%m").date()
+    except ValueError:
+        return None
+    following = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+@login_required
+def income_new(request, pk):
+    _require_access(request)
+    household = _household(request.user, pk)
+    if request.method != "POST":
+        return redirect("households:detail", pk)
+    try:
+        member_service.record_income(
+            household=household, actor=request.user,
+            period_end=_month_end(request.POST.get("period_end", "")),
+            net_income=request.POST.get("net_income", ""),
+            rigid_spending=request.POST.get("rigid_spending", "0"),
+            people=request.POST.get("people", ""))
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("已登记家庭收支。"))
+    return redirect("households:detail", pk)
+
+
+@login_required
+def case_assurances(request, pk):
+    _require_access(request)
+    case = _case(request.user, pk)
+    if request.method != "POST":
+        return redirect("households:case", pk)
+    try:
+        case_service.set_assurances(case=case, actor=request.user,
+                                    secured=request.POST.get("secured") == "1")
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("已更新保障情况。"))
+    return redirect("households:case", pk)
+
+
 @login_required
 def case_new(request, pk):
     _require_access(request)
@@ -316,6 +361,9 @@ def case_detail(request, pk):
                      and case.status in measure_service.PLANNABLE),
         "measure_kinds": Measure.Kind.choices, "measure_statuses": Measure.Status.choices,
         "units": selectors.units_for_measures(request.user, case), "today": today,
+        "can_assure": case.status in (Case.Status.MONITORING, Case.Status.PROPOSED_ELIMINATION)
+        and (selectors.can_take(request.user, case, Case.Status.PROPOSED_ELIMINATION)
+             or selectors.can_take(request.user, case, Case.Status.ELIMINATED)),
     })
 
 
@@ -329,8 +377,10 @@ def case_step(request, pk):
     if to not in case_service.MOVES.get(case.status, ()) or not selectors.can_take(
             request.user, case, to):
         raise PermissionDenied(_("您无权对该认定执行这一步。"))
+    # the departments whose result was filled in (the form lists the usual ones)
     comparison = {request.POST.get(f"dept-{i}", ""): request.POST.get(f"result-{i}", "")
-                  for i in range(8) if request.POST.get(f"dept-{i}", "").strip()}
+                  for i in range(8) if request.POST.get(f"dept-{i}", "").strip()
+                  and request.POST.get(f"result-{i}", "").strip()}
     try:
         version = int(request.POST.get("version") or case.version)
     except ValueError:
@@ -432,6 +482,8 @@ urlpatterns = [
     path("<int:pk>/reveal/", reveal, name="reveal"),
     path("<int:pk>/members/", member_new, name="member_new"),
     path("<int:pk>/cases/", case_new, name="case_new"),
+    path("<int:pk>/income/", income_new, name="income_new"),
+    path("cases/<int:pk>/assurances/", case_assurances, name="case_assurances"),
     path("cases/", case_list, name="cases"),
     path("cases/<int:pk>/", case_detail, name="case"),
     path("cases/<int:pk>/step/", case_step, name="case_step"),

@@ -158,3 +158,21 @@ def test_a_case_moves_in_the_browser_forms_and_refusals_show(client, pages):
     client.post(url, {"to": "compared", "dept-0": "民政局", "result-0": "未享受低保"})
     pages.case.refresh_from_db()
     assert pages.case.status == "compared" and pages.case.comparison == {"民政局": "未享受低保"}
+
+
+def test_income_refuses_bad_input_and_replaces_the_same_month(client, pages):
+    from households.models import IncomeRecord
+
+    client.force_login(pages.users["longde_beiguan"])
+    url = f"/households/{pages.household.pk}/income/"
+    for bad, message in (({"period_end": "2025/12"}, "统计截止月"),
+                         ({"net_income": "很多"}, "须为数字"), ({"people": "0"}, "1—30"),
+                         ({"rigid_spending": "-5"}, "不能为负")):
+        data = {"period_end": "2025-12", "net_income": "9000", "people": "2", **bad}
+        assert message in client.post(url, data, follow=True).content.decode()
+    assert not IncomeRecord.objects.exists()
+    client.post(url, {"period_end": "2025-12", "net_income": "9000", "people": "2"})
+    client.post(url, {"period_end": "2025-12", "net_income": "9600", "people": "2"})
+    record = IncomeRecord.objects.get()
+    assert (record.period_end.isoformat(), record.net_income, record.per_capita) == (
+        "2025-12-31", 9600, 4800)
