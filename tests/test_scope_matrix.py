@@ -547,6 +547,13 @@ MATRIX: dict[str, list[Probe]] = {
         Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/assurances/",
               {"longde_beiguan", "longde_chengguan", "longde_nongban", "admin"},
               method="post", data=lambda w: {"secured": "1"})],
+    # the households API: as the pages, masked; tokens (other systems) and leaders refused
+    "api:household-list": [Probe(_api("households"), HOUSEHOLD_WORKERS)],
+    "api:household-detail": [Probe(lambda w: f"/api/v1/households/{w.beiguan_household.pk}/",
+                                   SEES_BEIGUAN, shows=lambda w: BEIGUAN_HEAD)],
+    "api:household-case-list": [Probe(_api("household-cases"), HOUSEHOLD_WORKERS)],
+    "api:household-case-detail": [
+        Probe(lambda w: f"/api/v1/household-cases/{w.beiguan_case.pk}/", SEES_BEIGUAN)],
     "households:flags": [Probe(lambda w: "/households/flags/", HOUSEHOLD_WORKERS)],
     "households:case_notice": [Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/notice/",
                                      SEES_BEIGUAN, shows=lambda w: BEIGUAN_HEAD)],

@@ -102,6 +102,8 @@ def household_list(request):
     form = _styled(HouseholdFilter(data or None))
     queryset = selectors.households_visible_to(request.user)
     index = data.get("idx", "")
+    if index and not (len(index) == 64 and all(c in "0123456789abcdef" for c in index)):
+        index = "0" * 64  # not an index this system wrote: nothing matches
     if index:
         queryset = queryset.filter(members__id_number_index=index[:64]).distinct()
     if form.is_bound and form.is_valid():

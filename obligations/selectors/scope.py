@@ -285,8 +285,11 @@ def get_dashboard_region_for(user, code):
     """The region, or 404 whether it does not exist or lies outside the user's subtree."""
     from obligations.models import Region
 
+    code = str(code)
+    if "\x00" in code:  # PostgreSQL refuses NUL in a string: no such region
+        raise Http404
     try:
-        return dashboard_regions_visible_to(user).select_related("parent").get(code=str(code))
+        return dashboard_regions_visible_to(user).select_related("parent").get(code=code)
     except Region.DoesNotExist as exc:
         raise Http404 from exc
 

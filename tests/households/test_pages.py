@@ -176,3 +176,37 @@ def test_income_refuses_bad_input_and_replaces_the_same_month(client, pages):
     record = IncomeRecord.objects.get()
     assert (record.period_end.isoformat(), record.net_income, record.per_capita) == (
         "2025-12-31", 9600, 4800)
+
+
+def test_the_api_masks_scopes_and_logs_and_refuses_tokens_and_leaders(client, pages):
+    from obligations.services.api_clients import create_api_client
+
+    client.force_login(pages.users["longde_chengguan"])
+    before = AuditEntry.objects.filter(action="household_view").count()
+    body = client.get("/api/v1/households/").json()
+    assert sorted(h["code"] for h in body["results"]) == ["HH-001", "HH-RED"]
+    text = repr(body)
+    assert not ID18.search(text) and "13912345678" not in text
+    assert body["results"][0]["members"][0]["id_number"].count("*") == 8
+    assert AuditEntry.objects.filter(action="household_view").count() == before + 1
+    cases = client.get("/api/v1/household-cases/?status=clue").json()["results"]
+    assert [c["household_code"] for c in cases] == ["HH-001"]
+    assert client.get("/api/v1/household-cases/?status=nonsense").status_code == 400
+    assert client.get(f"/api/v1/households/{pages.others['xinbin'].pk}/").status_code == 404
+    client.force_login(pages.users["longde_leader"])
+    assert client.get("/api/v1/households/").status_code == 403
+    client.logout()
+    from obligations.models import Region, Unit
+
+    region = Region.objects.get(code="640423")
+    _api, key = create_api_client(name="外部系统", region=region, can_write=True,
+                                  units=Unit.objects.filter(region=region), actor=None)
+    assert client.get("/api/v1/households/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 403
+
+
+def test_odd_query_values_are_not_errors(client, pages):
+    client.force_login(pages.users["longde_nongban"])
+    for url in ("/households/?idx=%00", "/households/?idx=zz", "/households/?q=%00",
+                "/households/cases/?status=%00", "/households/flags/?check=%00"):
+        assert client.get(url).status_code in (200, 400), url
+    assert client.get("/api/v1/funds/flags/?region=%00").status_code == 404
