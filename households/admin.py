@@ -4,7 +4,7 @@ read is logged — not in the admin, which would show ciphertext fields to anyon
 
 from django.contrib import admin
 
-from households.models import MonitoringLine
+from households.models import MonitoringLine, ScreeningDuty
 
 
 @admin.register(MonitoringLine)
@@ -16,3 +16,10 @@ class MonitoringLineAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.set_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ScreeningDuty)
+class ScreeningDutyAdmin(admin.ModelAdmin):
+    list_display = ["region", "kind", "starts_on", "clause", "obligation"]
+    list_filter = ["kind"]
+    raw_id_fields = ["obligation"]

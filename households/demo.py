@@ -168,4 +168,40 @@ def build_demo_households(*, today: datetime.date) -> dict | None:
                             if c.status != Case.Status.MONITORING else Measure.Status.ONGOING)
                     for c in cases if c.confirmed_on]
         Measure.objects.bulk_create(measures)
-    return {"households": len(households), "members": len(members), "cases": len(cases)}
+        rounds = _rounds(places, today)
+    return {"households": len(households), "members": len(members), "cases": len(cases),
+            "rounds": rounds}
+
+
+def _rounds(places: dict, today: datetime.date) -> int:
+    """Duties for 隆德 and 新宾 from 2025 on, their rounds done except a few months (red)."""
+    from households.models import ScreeningDuty, ScreeningRound
+    from households.rounds import period_of
+
+    made = []
+    start = datetime.date(today.year - 1, 1, 1)
+    for county_code, kinds in (("640423", ("village_monthly", "township_quarterly")),
+                               ("210422", ("village_monthly",))):
+        county = Region.objects.filter(code=county_code).first()
+        if county is None:
+            continue
+        for kind in kinds:
+            duty, _new = ScreeningDuty.objects.get_or_create(
+                region=county, kind=kind,
+                defaults={"starts_on": start, "clause": "004 二(一)2（村每月摸排、乡镇每季度审核）"})
+            level = "village" if kind == "village_monthly" else "township"
+            step = 3 if kind.endswith("quarterly") else 1
+            for place in Region.objects.filter(path__startswith=county.path, level=level,
+                                               code__in=list(places)):
+                period = period_of(kind, start)
+                n = 0
+                while period < period_of(kind, today):
+                    n += 1
+                    if not (place.code.endswith("202") and n % 5 == 0):  # 红崖村 misses some
+                        made.append(ScreeningRound(duty=duty, region=place, period=period,
+                                                   done_on=period + datetime.timedelta(days=20),
+                                                   households_checked=30 + n, clues=n % 3))
+                    month = period.month - 1 + step
+                    period = datetime.date(period.year + month // 12, month % 12 + 1, 1)
+    ScreeningRound.objects.bulk_create(made, ignore_conflicts=True)
+    return len(made)

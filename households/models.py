@@ -302,3 +302,63 @@ class Measure(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.get_kind_display()}"
+
+
+class ScreeningDuty(models.Model):
+    """A round the documents ask for in a county: 004 二(一)2 "村每月摸排、乡镇每季度审核"; 002 (六)
+    the sector departments' monthly 筛查 and quarterly 研判. Configured per county (an
+    administrator's reading of its document), linked to the obligation that demands it."""
+
+    class Kind(models.TextChoices):
+        VILLAGE_MONTHLY = "village_monthly", _("村每月摸排")
+        TOWNSHIP_QUARTERLY = "township_quarterly", _("乡镇每季度审核")
+        SECTOR_MONTHLY = "sector_monthly", _("行业部门每月筛查")
+        SECTOR_QUARTERLY = "sector_quarterly", _("行业部门每季度研判")
+
+    region = models.ForeignKey(Region, verbose_name=_("县"), on_delete=models.PROTECT,
+                               related_name="+")
+    kind = models.CharField(_("工作"), max_length=30, choices=Kind.choices)
+    starts_on = models.DateField(_("起始月"))
+    obligation = models.ForeignKey(Obligation, verbose_name=_("依据的责任事项"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    clause = models.CharField(_("依据条款"), max_length=100)
+
+    class Meta:
+        verbose_name = _("排查工作要求")
+        verbose_name_plural = _("排查工作要求")
+        constraints = [models.UniqueConstraint(fields=["region", "kind"],
+                                               name="one_duty_per_kind")]
+
+    def __str__(self):
+        return f"{self.region} {self.get_kind_display()}"
+
+    @property
+    def months(self) -> int:
+        return 3 if self.kind.endswith("quarterly") else 1
+
+
+class ScreeningRound(models.Model):
+    """One round done: a village's 摸排 of a month, a township's 审核 of a quarter (`period` is
+    the first day of the month or quarter), with what it found."""
+
+    duty = models.ForeignKey(ScreeningDuty, verbose_name=_("工作要求"), on_delete=models.PROTECT,
+                             related_name="rounds")
+    region = models.ForeignKey(Region, verbose_name=_("村或乡镇"), on_delete=models.PROTECT,
+                               related_name="+")
+    period = models.DateField(_("月份或季度"))
+    done_on = models.DateField(_("完成日期"))
+    households_checked = models.PositiveIntegerField(_("排查户数"), default=0)
+    clues = models.PositiveIntegerField(_("发现线索"), default=0)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填报人"), null=True,
+                           on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("排查记录")
+        verbose_name_plural = _("排查记录")
+        ordering = ["-period", "region__path"]
+        constraints = [models.UniqueConstraint(fields=["duty", "region", "period"],
+                                               name="one_round_per_period")]
+
+    def __str__(self):
+        return f"{self.region} {self.period:%Y-%m}"

@@ -131,3 +131,25 @@ def units_for_measures(user, case: Case):
         return Unit.objects.none()
     return Unit.objects.filter(region__path__startswith=county.path).order_by("region__path",
                                                                              "name")
+
+
+def round_paths(user) -> list[str] | None:
+    """The region paths whose screening rounds the user sees (None: all, for administrators)."""
+    if scope.is_admin(user):
+        return None
+    return scope.paths_of(user, {scope.OFFICIAL, scope.SUPERVISOR})
+
+
+def can_record_round(user, kind: str, place) -> bool:
+    """村每月摸排: the village's (or township's) officials; 乡镇每季度审核: the township's officials
+    and supervisors; the sector departments' rounds: a supervisor of the county."""
+    if not user.is_authenticated:
+        return False
+    if scope.is_admin(user):
+        return True
+    if kind == "village_monthly":
+        return _local_official(user, place)
+    if kind == "township_quarterly":
+        return any(path == place.path for path in scope.paths_of(
+            user, {scope.OFFICIAL, scope.SUPERVISOR}))
+    return scope.covers(user, place, {scope.SUPERVISOR})

@@ -124,6 +124,7 @@ class World:
     beiguan_household: object = None
     beiguan_case: object = None
     beiguan_measure: object = None
+    beiguan_duty: object = None
 
 
 def _funds_objects() -> dict:
@@ -182,8 +183,13 @@ def _household_objects(users) -> dict:
 
     measure = Measure.objects.create(case=case, kind="medical", description="资助参保",
                                      starts_on=datetime.date(2024, 3, 1))
+    from households.models import ScreeningDuty
+
+    duty = ScreeningDuty.objects.create(region=Region.objects.get(code="640423"),
+                                        kind="village_monthly", clause="004 二(一)2",
+                                        starts_on=datetime.date(2024, 1, 1))
     return {"beiguan_household": made["M-HH-BG"], "beiguan_case": case,
-            "beiguan_measure": measure}
+            "beiguan_measure": measure, "beiguan_duty": duty}
 
 
 def _report(task, user, text, file_name=None):
@@ -554,6 +560,13 @@ MATRIX: dict[str, list[Probe]] = {
     "api:household-case-list": [Probe(_api("household-cases"), HOUSEHOLD_WORKERS)],
     "api:household-case-detail": [
         Probe(lambda w: f"/api/v1/household-cases/{w.beiguan_case.pk}/", SEES_BEIGUAN)],
+    "households:rounds": [Probe(lambda w: "/households/rounds/", HOUSEHOLD_WORKERS),
+                          Probe(lambda w: "/households/rounds/?red=1", HOUSEHOLD_WORKERS)],
+    "households:round_record": [
+        Probe(lambda w: "/households/rounds/record/", {"longde_beiguan", "longde_chengguan",
+                                                       "admin"}, method="post",
+              data=lambda w: {"duty": w.beiguan_duty.pk, "checked": "30",
+                              "place": w.beiguan_household.region_id})],
     "households:flags": [Probe(lambda w: "/households/flags/", HOUSEHOLD_WORKERS)],
     "households:case_notice": [Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/notice/",
                                      SEES_BEIGUAN, shows=lambda w: BEIGUAN_HEAD)],
@@ -610,14 +623,22 @@ def _funds_state() -> list:
 
 
 def _households_state() -> list:
-    from households.models import Case, Household, IncomeRecord, Measure, Member
+    from households.models import (
+        Case,
+        Household,
+        IncomeRecord,
+        Measure,
+        Member,
+        ScreeningRound,
+    )
 
     return [list(Household.objects.order_by("pk").values_list("pk", "code")),
             list(Member.objects.order_by("pk").values_list("pk", "id_number_index")),
             list(Case.objects.order_by("pk").values_list("pk", "status", "version")),
             list(Measure.objects.order_by("pk").values_list("pk", "status")),
             list(IncomeRecord.objects.order_by("pk").values_list("pk", "net_income")),
-            list(Case.objects.order_by("pk").values_list("pk", "two_assurances_secured"))]
+            list(Case.objects.order_by("pk").values_list("pk", "two_assurances_secured")),
+            ScreeningRound.objects.count()]
 
 
 def _state() -> str:

@@ -23,12 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households import checks, selectors
+from households import checks, rounds, selectors
 from households.lines import line_for
-from households.models import Case, Household, Measure, Member
+from households.models import Case, Household, Measure, Member, ScreeningDuty
 from households.services import cases as case_service
 from households.services import measures as measure_service
 from households.services import members as member_service
+from households.services import rounds as round_service
+from obligations.models import Region
 
 PER_PAGE = 50
 
@@ -464,6 +466,49 @@ def flags(request):
 
 
 @login_required
+def round_list(request):
+    """The screening rounds of the places in the user's reach: done of those due, the missed
+    periods (red), this period's round and, for whoever keeps it, the form to record it."""
+    _require_access(request)
+    today = timezone.localdate()
+    found = rounds.rounds_for(selectors.round_paths(request.user), today)
+    only_red = request.GET.get("red") == "1"
+    if only_red:
+        found = [r for r in found if r.missed]
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    places = {r.pk: r for r in Region.objects.filter(pk__in=[r.place_id for r in page])}
+    rows = [(r, selectors.can_record_round(request.user, r.kind, places[r.place_id])
+             and not r.current_done) for r in page]
+    return render(request, "households/rounds.html", {
+        "page": page, "rows": rows, "red": only_red, "query": "red=1" if only_red else "",
+        "missed_places": sum(1 for r in found if r.missed)})
+
+
+@login_required
+def round_record(request):
+    _require_access(request)
+    if request.method != "POST":
+        return redirect("households:rounds")
+    try:
+        duty = ScreeningDuty.objects.select_related("region").get(
+            pk=int(request.POST.get("duty", "")))
+        place = Region.objects.get(pk=int(request.POST.get("place", "")))
+    except (ScreeningDuty.DoesNotExist, Region.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+    try:
+        round_service.record_round(duty=duty, place=place, actor=request.user,
+                                   households_checked=request.POST.get("checked", ""),
+                                   clues=request.POST.get("clues", "0"),
+                                   note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, _("已填报%(place)s的%(kind)s。") % {
+            "place": place.name, "kind": duty.get_kind_display()})
+    return redirect("households:rounds")
+
+
+@login_required
 def case_notice(request, pk):
     """民主评议和公示: the household head's name, the village and the category — no 身份证号,
     no illness or other reason, no income."""
@@ -493,4 +538,6 @@ urlpatterns = [
     path("cases/<int:pk>/measures/", measure_new, name="measure_new"),
     path("cases/<int:pk>/measures/<int:measure_pk>/", measure_status, name="measure_status"),
     path("flags/", flags, name="flags"),
+    path("rounds/", round_list, name="rounds"),
+    path("rounds/record/", round_record, name="round_record"),
 ]

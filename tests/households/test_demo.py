@@ -32,6 +32,10 @@ def test_every_state_and_a_second_run_writes_nothing(demo):
     assert set(Case.objects.values_list("status", flat=True)) == set(Case.Status.values)
     assert demo["members"] == Member.objects.count() > 50
     assert build_demo_households(today=TODAY) is None
+    from households.rounds import rounds_for
+
+    found = rounds_for(None, TODAY)
+    assert any(r.missed for r in found) and any(not r.missed for r in found)
 
 
 def _pg_dump() -> bytes:

@@ -21,4 +21,4 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS(
             f"演示农户：{result['households']} 户，家庭成员 {result['members']} 人，"
-            f"监测认定 {result['cases']} 件"))
+            f"监测认定 {result['cases']} 件，摸排和审核记录 {result['rounds']} 条"))
