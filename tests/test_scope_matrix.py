@@ -567,6 +567,11 @@ MATRIX: dict[str, list[Probe]] = {
                                                        "admin"}, method="post",
               data=lambda w: {"duty": w.beiguan_duty.pk, "checked": "30",
                               "place": w.beiguan_household.region_id})],
+    "households:dashboard": [Probe(lambda w: "/households/dashboard/", DASHBOARDS)],
+    "households:dashboard_region": [
+        Probe(lambda w: "/households/dashboard/640423/", {"longde_nongban", "longde_leader",
+                                                          "admin"}),
+        Probe(lambda w: "/households/dashboard/210422/", DASHBOARDS_XINBIN)],
     "households:flags": [Probe(lambda w: "/households/flags/", HOUSEHOLD_WORKERS)],
     "households:case_notice": [Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/notice/",
                                      SEES_BEIGUAN, shows=lambda w: BEIGUAN_HEAD)],

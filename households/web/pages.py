@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households import checks, rounds, selectors
+from households import checks, dashboards, rounds, selectors
 from households.lines import line_for
 from households.models import Case, Household, Measure, Member, ScreeningDuty
 from households.services import cases as case_service
@@ -31,6 +31,7 @@ from households.services import measures as measure_service
 from households.services import members as member_service
 from households.services import rounds as round_service
 from obligations.models import Region
+from obligations.selectors import scope
 
 PER_PAGE = 50
 
@@ -509,6 +510,22 @@ def round_record(request):
 
 
 @login_required
+def dashboard(request, code=""):
+    """Counts only (no person): for leaders, supervisors and administrators over their
+    dashboard regions (obligations.selectors.scope), drilling down region by region."""
+    if not scope.can_see_dashboards(request.user):
+        raise PermissionDenied(_("监测看板只对领导、审核人和管理员开放。"))
+    if code:
+        region = scope.get_dashboard_region_for(request.user, code[:20])
+    else:
+        region = scope.dashboard_roots(request.user).first()
+        if region is None:
+            raise Http404
+    return render(request, "households/dashboard.html", {
+        "f": dashboards.summary(region, today=timezone.localdate()), "region": region})
+
+
+@login_required
 def case_notice(request, pk):
     """民主评议和公示: the household head's name, the village and the category — no 身份证号,
     no illness or other reason, no income."""
@@ -539,5 +556,7 @@ urlpatterns = [
     path("cases/<int:pk>/measures/<int:measure_pk>/", measure_status, name="measure_status"),
     path("flags/", flags, name="flags"),
     path("rounds/", round_list, name="rounds"),
+    path("dashboard/", dashboard, name="dashboard"),
+    path("dashboard/<str:code>/", dashboard, name="dashboard_region"),
     path("rounds/record/", round_record, name="round_record"),
 ]

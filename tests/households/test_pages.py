@@ -210,3 +210,25 @@ def test_odd_query_values_are_not_errors(client, pages):
                 "/households/cases/?status=%00", "/households/flags/?check=%00"):
         assert client.get(url).status_code in (200, 400), url
     assert client.get("/api/v1/funds/flags/?region=%00").status_code == 404
+
+
+def test_the_dashboard_counts_without_persons_for_leaders_in_scope(client, pages,
+                                                                   django_assert_max_num_queries):
+    import datetime
+
+    from households.models import IncomeRecord
+
+    IncomeRecord.objects.create(household=pages.others["red"], period_end=datetime.date(2026, 6, 30),
+                                net_income=6000, people=2)  # 3,000 a head: under the line
+    client.force_login(pages.users["longde_leader"])
+    with django_assert_max_num_queries(30):
+        response = client.get("/households/dashboard/")
+    body = response.content.decode()
+    assert response.status_code == 200 and "隆德县防止返贫动态监测" in body
+    assert 'data-figure="households">2<' in body and 'data-figure="under_line">1<' in body
+    for person in ("马志强", "海玉梅", pages.number[-4:]):
+        assert person not in body
+    assert client.get("/households/dashboard/640423100/").status_code == 200
+    assert client.get("/households/dashboard/210422/").status_code == 404  # a sibling's
+    client.force_login(pages.users["longde_beiguan"])
+    assert client.get("/households/dashboard/").status_code == 403
