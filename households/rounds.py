@@ -35,11 +35,12 @@ WITH duty AS (
            s.period::date >= date_trunc(d.unit, %(today)s::date)::date AS current
       FROM duty d
       JOIN {Region._meta.db_table} p ON p.path LIKE d.county_path || '%%' AND p.level = d.level
-     CROSS JOIN LATERAL generate_series(date_trunc(d.unit, d.starts_on),
+     CROSS JOIN LATERAL generate_series(greatest(date_trunc(d.unit, d.starts_on),
+                                                 date_trunc(d.unit, %(since)s::date)),
                                         date_trunc(d.unit, %(today)s::date), d.step) s(period)
      WHERE %(all)s OR p.path LIKE ANY(%(prefixes)s)
 )
-SELECT g.duty_id, g.kind, g.place_id, g.code, g.name,
+SELECT g.duty_id, g.kind, g.place_id, g.code, g.name, g.path,
        count(*) FILTER (WHERE NOT g.current) AS periods,
        count(r.id) FILTER (WHERE NOT g.current) AS done,
        array_agg(g.period ORDER BY g.period DESC) FILTER (WHERE r.id IS NULL AND NOT g.current)
@@ -61,6 +62,7 @@ class PlaceRounds:
     place_id: int
     place_code: str
     place_name: str
+    place_path: str
     periods: int  # ended periods expected
     done: int
     missed: list  # ended periods without a round, latest first
@@ -77,15 +79,18 @@ class PlaceRounds:
         return "red" if self.missed else "green"
 
 
-def rounds_for(paths: list[str] | None, today: datetime.date) -> list[PlaceRounds]:
-    """Every duty's places under `paths` (region paths; None: everywhere) and their rounds."""
+def rounds_for(paths: list[str] | None, today: datetime.date,
+               since: datetime.date | None = None) -> list[PlaceRounds]:
+    """Every duty's places under `paths` (region paths; None: everywhere) and their rounds
+    (periods from `since` on, when given)."""
     with connection.cursor() as cursor:
-        cursor.execute(_SQL, {"today": today, "all": paths is None,
+        cursor.execute(_SQL, {"today": today, "since": since or datetime.date(1900, 1, 1),
+                              "all": paths is None,
                               "prefixes": [p + "%" for p in (paths or [])]})
         rows = cursor.fetchall()
-    return [PlaceRounds(duty, kind, place, code, name, int(periods), int(done), list(missed or []),
-                        bool(current_done), current)
-            for duty, kind, place, code, name, periods, done, missed, current_done, current
+    return [PlaceRounds(duty, kind, place, code, name, path, int(periods), int(done),
+                        list(missed or []), bool(current_done), current)
+            for duty, kind, place, code, name, path, periods, done, missed, current_done, current
             in rows]
 
 
@@ -94,3 +99,15 @@ def period_of(kind: str, day: datetime.date) -> datetime.date:
     if kind.endswith("quarterly"):
         return datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
     return day.replace(day=1)
+
+
+def year_counts(year: int, today: datetime.date) -> dict[str, tuple[int, int]]:
+    """{place path: (rounds due, rounds done)} over the periods of `year` that have ended by
+    `today` — what the assessment reads (monitoring/assessment.py, 巩固成效)."""
+    until = min(today, datetime.date(year + 1, 1, 1))
+    counts: dict[str, list[int]] = {}
+    for r in rounds_for(None, until, since=datetime.date(year, 1, 1)):
+        cell = counts.setdefault(r.place_path, [0, 0])
+        cell[0] += r.periods
+        cell[1] += r.done
+    return {path: (due, done) for path, (due, done) in counts.items()}

@@ -22,7 +22,8 @@ class AssessmentWeightForm(forms.ModelForm):
         data = super().clean()
         subject, part = data.get("subject"), data.get("part")
         allowed = [*assessment.PARTS.get(subject, []),
-                   *([assessment.FUNDS_PART] if subject in assessment.FUNDS_SUBJECTS else [])]
+                   *([assessment.FUNDS_PART] if subject in assessment.FUNDS_SUBJECTS else []),
+                   *([assessment.ROUNDS_PART] if subject == "county" else [])]
         if subject and part and part not in allowed:
             self.add_error("part", _("考核内容须为：%(parts)s。") % {"parts": "、".join(allowed)})
         return data

@@ -12,7 +12,10 @@ are then scored in Python. Formulas, each 0–100, over the year Y:
   year's projects in the county (the city: in all its counties), funds/indicators.py. A
   subject with no money arranged keeps the on-time share alone.
 - 工作落实 / 工作成效: milestones due in Y closed by an approved report ÷ milestones due in Y.
-- 巩固成效 (counties only): indicator targets assessed in Y attained in Y ÷ such targets,
+- 巩固成效 (counties only): indicator targets assessed in Y attained in Y ÷ such targets; with a
+  weight w > 0 for "按期摸排审核" (0 by default) it also reads the households' screening rounds
+  (issue 16, households/rounds.py): 巩固成效 = (attained share × 1 + rounds done ÷ rounds due in
+  Y × 100 × w) ÷ (1 + w), a county with no rounds due keeping the attained share alone,
   per region of the units carrying them, as obligations.attainment defines it. No target: the part is empty
   and the weights of the other parts are used.
 
@@ -40,6 +43,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funds.indicators import progress, spending_by_place
+from households.rounds import year_counts
 from monitoring import seal
 from monitoring.models import AssessmentEvent, AssessmentResult, AssessmentWeight, AssessmentYear
 from monitoring.ontime import ON_TIME_CTES
@@ -57,6 +61,8 @@ PARTS = {
 # stored with the year, 0 unless an administrator sets one.
 FUNDS_PART = "资金支出进度"
 FUNDS_SUBJECTS = ("county", "city")
+# A component of 巩固成效 for counties: the households' screening rounds done on time.
+ROUNDS_PART = "按期摸排审核"
 
 _TASK_FACTS = f"""
 WITH {ON_TIME_CTES}, due AS (
@@ -119,6 +125,7 @@ def _every_part(weights: dict) -> dict[str, dict[str, Decimal]]:
             weights[subject].setdefault(part, Decimal(1))
     for subject in FUNDS_SUBJECTS:
         weights[subject].setdefault(FUNDS_PART, Decimal(0))
+    weights["county"].setdefault(ROUNDS_PART, Decimal(0))
     return weights
 
 
@@ -191,6 +198,7 @@ def compute_results(year: int, weights: dict[str, dict[str, Decimal]] | None = N
             sums[("county", county.code)]["attained"] += int(attained)
     weights = weights if weights is not None else _weights()
     _add_funds(sums, regions, year, weights)
+    _add_rounds(sums, regions, year, weights)
     results = []
     for (subject, key), facts in sums.items():
         responsibility = _share(facts["reported"], facts["in_force"])
@@ -202,7 +210,11 @@ def compute_results(year: int, weights: dict[str, dict[str, Decimal]] | None = N
         else:
             parts = {"责任落实": responsibility, "政策落实": policy, "工作落实": work}
             if subject == "county":
-                parts["巩固成效"] = _share(facts["attained"], facts["targets"])
+                parts["巩固成效"] = _combined(
+                    _share(facts["attained"], facts["targets"]),
+                    _share(facts["rounds_done"], facts["rounds_due"])
+                    if facts.get("rounds_due") else None,
+                    weights["county"].get(ROUNDS_PART, Decimal(0)))
         region = regions.get(key) if subject != "unit" else None
         results.append({
             "subject": subject,
@@ -239,13 +251,37 @@ def _with_funds(on_time: float | None, facts: dict, weight: Decimal) -> float | 
     """政策落实 with the funds' 支出进度 weighed in (module docstring)."""
     if weight <= 0 or "funds_arranged" not in facts:
         return on_time
-    funds = progress(Decimal(facts["funds_arranged"]), Decimal(facts["funds_spent"]))
-    if funds is None:
-        return on_time
-    if on_time is None:
-        return funds
-    combined = (Decimal(str(on_time)) + Decimal(str(funds)) * weight) / (1 + weight)
+    return _combined(on_time, progress(Decimal(facts["funds_arranged"]),
+                                       Decimal(facts["funds_spent"])), weight)
+
+
+def _combined(own: float | None, other: float | None, weight: Decimal) -> float | None:
+    """(own × 1 + other × weight) ÷ (1 + weight); either alone when the other is missing; own
+    when the weight is 0 (the components of 政策落实 and 巩固成效)."""
+    if weight <= 0 or other is None:
+        return own
+    if own is None:
+        return other
+    combined = (Decimal(str(own)) + Decimal(str(other)) * weight) / (1 + weight)
     return float(combined.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _add_rounds(sums, regions, year, weights) -> None:
+    """The screening rounds due and done in `year`, into each county's facts, when
+    ROUNDS_PART weighs more than 0 (households/rounds.py)."""
+    if weights["county"].get(ROUNDS_PART, 0) <= 0:
+        return
+    today = timezone.localdate()
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for path, (due, done) in year_counts(year, today).items():
+        county = _ancestor(path, regions, "county")
+        if county:
+            counts[county.code][0] += due
+            counts[county.code][1] += done
+    for code, (due, done) in counts.items():
+        if ("county", code) in sums:
+            sums[("county", code)]["rounds_due"] = due
+            sums[("county", code)]["rounds_done"] = done
 
 
 def _province_of(result, regions, unit_regions) -> str:

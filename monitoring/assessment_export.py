@@ -20,13 +20,13 @@ def _formula(part) -> str:
         return _("无考核内容，本项不计，按其余各项权重计算")
     (top_label, _top), (bottom_label, _bottom) = part.numerator, part.denominator
     text = _("%(top)s ÷ %(bottom)s × 100") % {"top": top_label, "bottom": bottom_label}
-    if part.funds is None:
+    if part.component is None:
         return text
-    (spent_label, spent), (arranged_label, arranged) = part.funds.numerator, part.funds.denominator
-    return _("（%(text)s × 1 + %(spent_label)s %(spent)s ÷ %(arranged_label)s %(arranged)s × 100"
+    (top_label2, top2), (bottom_label2, bottom2) = part.component.numerator, part.component.denominator
+    return _("（%(text)s × 1 + %(top_label)s %(top)s ÷ %(bottom_label)s %(bottom)s × 100"
              " × %(w)s）÷（1 + %(w)s）") % {
-        "text": text, "spent_label": spent_label, "spent": spent,
-        "arranged_label": arranged_label, "arranged": arranged, "w": part.funds.weight}
+        "text": text, "top_label": top_label2, "top": top2, "bottom_label": bottom_label2,
+        "bottom": bottom2, "w": part.component.weight}
 
 
 def _score(value) -> float | None:

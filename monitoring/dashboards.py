@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _lazy
 
-from monitoring.assessment import FUNDS_PART, PARTS, year_weights
+from monitoring.assessment import FUNDS_PART, PARTS, ROUNDS_PART, year_weights
 from monitoring.models import (
     AssessmentResult,
     AssessmentWeight,
@@ -325,7 +325,12 @@ INPUT_LABELS = {
     "attained": _lazy("已达标的指标目标"),
     "funds_arranged": _lazy("当年项目安排的衔接资金（元）"),
     "funds_spent": _lazy("年底前已支出（元）"),
+    "rounds_due": _lazy("年内应完成的摸排和审核"),
+    "rounds_done": _lazy("已完成的摸排和审核"),
 }
+# part → (component, numerator input, denominator input), when the year weighed it in
+_COMPONENTS = {"政策落实": (FUNDS_PART, "funds_spent", "funds_arranged"),
+               "巩固成效": (ROUNDS_PART, "rounds_done", "rounds_due")}
 SUBJECT_ORDER = ["city", "county", "unit"]
 
 
@@ -336,7 +341,8 @@ class Part:
     weight: Decimal
     numerator: tuple[str, int]
     denominator: tuple[str, int]
-    funds: Part | None = None  # 政策落实's funds component, when the year weighed it in
+    # a component weighed into the part (政策落实: the funds; 巩固成效: the screening rounds)
+    component: Part | None = None
 
 
 @dataclass
@@ -401,12 +407,13 @@ def assessment_sections(*, record: AssessmentYear, previous: AssessmentYear | No
                                   weight=weights[subject][name],
                                   numerator=(INPUT_LABELS[top], result.inputs.get(top, 0)),
                                   denominator=(INPUT_LABELS[bottom], result.inputs.get(bottom, 0))))
-                if name == "政策落实" and "funds_arranged" in result.inputs:
-                    parts[-1].funds = Part(
-                        name=FUNDS_PART, score=None, weight=weights[subject][FUNDS_PART],
-                        numerator=(INPUT_LABELS["funds_spent"], result.inputs["funds_spent"]),
-                        denominator=(INPUT_LABELS["funds_arranged"],
-                                     result.inputs["funds_arranged"]))
+                component = _COMPONENTS.get(name)
+                if component and component[1] in result.inputs:
+                    part, top_key, bottom_key = component
+                    parts[-1].component = Part(
+                        name=part, score=None, weight=weights[subject][part],
+                        numerator=(INPUT_LABELS[top_key], result.inputs[top_key]),
+                        denominator=(INPUT_LABELS[bottom_key], result.inputs[bottom_key]))
             subject_name = result.region.name if result.region_id else (
                 f"{result.unit.region.name}{result.unit.name}")
             rows.append(ScoreRow(result=result, name=subject_name, region=result.region,

@@ -103,7 +103,7 @@ def test_the_assessment_page_shows_the_funds_component(client, world):
     client.force_login(leader)
     body = client.get("/dashboard/assessment/2023/").content.decode()
     # the weight the year was computed with, not today's
-    assert "资金支出 400.00 ÷ 1000.00 · 权重 1" in body and "权重 5" not in body
+    assert "资金支出进度 400.00 ÷ 1000.00 · 权重 1" in body and "权重 5" not in body
 
 
 def test_the_weights_admin_accepts_only_the_parts_the_assessment_reads(db):

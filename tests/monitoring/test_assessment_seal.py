@@ -49,7 +49,7 @@ def test_the_seal_survives_a_change_of_weights(published, capsys):
     compute_assessment(2024)
     assert AssessmentYear.objects.get(year=2024).weights["county"] == {
         "责任落实": "2.50", "政策落实": "1.00", "工作落实": "0.00", "巩固成效": "1.00",
-        "资金支出进度": "0.00"}
+        "资金支出进度": "0.00", "按期摸排审核": "0.00"}
 
 
 def test_an_edited_result_fails_verification_naming_the_subject(published):
