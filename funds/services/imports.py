@@ -16,7 +16,6 @@ ratio, declared dimensions, shared strings) and read with capped rows and column
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -26,8 +25,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
 
 from funds import exports
 from funds.models import (
@@ -41,15 +38,13 @@ from funds.models import (
     Spending,
 )
 from funds.selectors import assets_visible_to, projects_visible_to
-from obligations.importers.errors import DocumentError
 from obligations.importers.excel import cell_text
-from obligations.importers.zipcheck import Limits, check_archive
+from obligations.importers.sheets import Problem, norm_header, read_sheet
 from obligations.models import Membership, Region, Unit
 from obligations.selectors import scope
 from obligations.selectors.units import UnitLookup
 from obligations.services import audit
 
-HEADER_SEARCH_ROWS = 10
 MAX_ROWS = 5000
 INDUSTRY = {Project.Category.INDUSTRY, Project.Category.INDUSTRY_INFRA}
 # From this state on a project is funded: it must have its 绩效目标 (000 六(三)).
@@ -57,8 +52,7 @@ FUNDED_STATES = {Project.Status.PLANNED, Project.Status.IMPLEMENTING, Project.St
                  Project.Status.HANDED_OVER, Project.Status.EVALUATED}
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[\s（）()：:、，,]", "", text or "")
+_norm = norm_header
 
 
 # field → header spellings (normalised); the first is the export's
@@ -122,22 +116,6 @@ def source_of(name: str) -> str | None:
             return value
     alias = SOURCE_ALIASES.get(name)
     return str(alias) if alias is not None else None
-
-
-@dataclass
-class Problem:
-    row: int | None
-    column: str  # "H列“资金规模（万元）”" or ""
-    message: str
-
-    @property
-    def where(self) -> str:
-        parts = []
-        if self.row:
-            parts.append(_("第%(n)s行") % {"n": self.row})
-        if self.column:
-            parts.append(self.column)
-        return " ".join(parts) or _("整个工作表")
 
 
 @dataclass
@@ -225,87 +203,6 @@ def importable_counties(user):
 
 
 # ---------------------------------------------------------------- reading the sheet
-
-@dataclass
-class _Sheet:
-    columns: dict[str, str]  # field → "H列“资金规模（万元）”"
-    headers: dict[str, str]  # field → the header as written
-    rows: list[tuple[int, dict]]
-
-
-def read_sheet(data: bytes, *, file_name: str, headers: dict[str, list[str]],
-               required: tuple[str, ...]) -> tuple[_Sheet | None, list[Problem]]:
-    """The first sheet with a matching header row (within its first 10 rows)."""
-    source = file_name or _("上传的文件")
-    limits = Limits.from_settings()
-    if not data.startswith(b"PK\x03\x04"):
-        raise _unreadable(source)
-    check_archive(data, source_name=source, limits=limits)
-    deadline = limits.deadline()
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            for ws in book.worksheets:
-                deadline.check(source)
-                found = _read(ws.iter_rows(values_only=True, max_row=limits.max_rows + 1,
-                                           max_col=min(ws.max_column or limits.max_columns,
-                                                       limits.max_columns)),
-                              headers, required, deadline, source)
-                if found is not None:
-                    return found, []
-        finally:
-            book.close()
-    except DocumentError:
-        raise
-    except Exception as error:  # noqa: BLE001 — any failure inside openpyxl is the same answer
-        raise _unreadable(source) from error
-    names = "、".join(f"“{headers[f][0]}”" for f in required)
-    return None, [Problem(None, "", _("前%(n)s行中找不到表头：须有 %(names)s 等列（可先导出一份作为模板）")
-                          % {"n": HEADER_SEARCH_ROWS, "names": names})]
-
-
-def _unreadable(source: str) -> DocumentError:
-    return DocumentError(
-        _("%(source)s 不是可读取的 Excel 工作簿（.xlsx）；请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。")
-        % {"source": source})
-
-
-def _read(rows, headers, required, deadline, source):
-    lookup = {alias: name for name, aliases in headers.items() for alias in aliases}
-    mapping = None
-    sheet = None
-    for row_no, values in enumerate(rows, start=1):
-        if row_no % 200 == 0:
-            deadline.check(source)
-        if mapping is None:
-            if row_no > HEADER_SEARCH_ROWS:
-                return None
-            cells = [cell_text(v) for v in values]
-            candidate = {}
-            for index, cell in enumerate(cells):
-                name = lookup.get(_norm(cell))
-                if name and name not in candidate.values():
-                    candidate[index] = name
-            if all(f in candidate.values() for f in required):
-                mapping = candidate
-                sheet = _Sheet(
-                    columns={f: _("%(letter)s列“%(name)s”") % {
-                        "letter": get_column_letter(i + 1), "name": cells[i]}
-                        for i, f in mapping.items()},
-                    headers={f: cells[i] for i, f in mapping.items()}, rows=[])
-            continue
-        if len(sheet.rows) >= MAX_ROWS:
-            raise DocumentError(_("%(source)s：超过 %(max)s 行，请分成几个文件导入")
-                                % {"source": source, "max": MAX_ROWS})
-        by_field = {}
-        for index, name in mapping.items():
-            value = values[index] if index < len(values) else None
-            by_field[name] = value
-        if not any(cell_text(v) for v in by_field.values()):
-            continue
-        sheet.rows.append((row_no, by_field))
-    return sheet
-
 
 # ---------------------------------------------------------------- cells
 
@@ -490,7 +387,7 @@ def plan_projects(data: bytes, *, file_name: str, county: Region, year: int, use
     """The project library of `county` (rows without a 年度 are of `year`). Writes nothing."""
     plan = ImportPlan("projects", county)
     sheet, problems = read_sheet(data, file_name=file_name, headers=PROJECT_HEADERS,
-                                 required=PROJECT_REQUIRED)
+                                 required=PROJECT_REQUIRED, max_rows=MAX_ROWS)
     plan.problems += problems
     if sheet is None:
         return plan
@@ -688,7 +585,7 @@ def _asset_values(asset: Asset, county) -> dict:
 def plan_assets(data: bytes, *, file_name: str, county: Region, user) -> ImportPlan:
     plan = ImportPlan("assets", county)
     sheet, problems = read_sheet(data, file_name=file_name, headers=ASSET_HEADERS,
-                                 required=ASSET_REQUIRED)
+                                 required=ASSET_REQUIRED, max_rows=MAX_ROWS)
     plan.problems += problems
     if sheet is None:
         return plan
