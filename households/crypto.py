@@ -42,11 +42,16 @@ def encrypt(plaintext: str, field: str, *, version: int | None = None) -> str:
     """The ciphertext of `plaintext` for `field` (empty stays empty)."""
     if not plaintext:
         return ""
+    return encrypt_bytes(plaintext.encode("utf-8"), field, version=version)
+
+
+def encrypt_bytes(data: bytes, field: str, *, version: int | None = None) -> str:
+    """Bytes as ciphertext text (an uploaded roster waiting in the cache is one)."""
     version = version or current_version()
     nonce = os.urandom(NONCE)
     encryptor = Cipher(algorithms.SM4(_sm4_key(version)), modes.GCM(nonce)).encryptor()
     encryptor.authenticate_additional_data(field.encode())
-    body = encryptor.update(plaintext.encode("utf-8")) + encryptor.finalize()
+    body = encryptor.update(data) + encryptor.finalize()
     return f"v{version}:" + base64.b64encode(nonce + body + encryptor.tag).decode("ascii")
 
 
@@ -64,6 +69,10 @@ def version_of(ciphertext: str) -> int | None:
 def decrypt(ciphertext: str, field: str) -> str:
     if not ciphertext:
         return ""
+    return decrypt_bytes(ciphertext, field).decode("utf-8")
+
+
+def decrypt_bytes(ciphertext: str, field: str) -> bytes:
     version = version_of(ciphertext)
     if version is None:
         raise DecryptionError("密文格式无效")
@@ -72,7 +81,7 @@ def decrypt(ciphertext: str, field: str) -> str:
     decryptor = Cipher(algorithms.SM4(_sm4_key(version)), modes.GCM(nonce, tag)).decryptor()
     decryptor.authenticate_additional_data(field.encode())
     try:
-        return (decryptor.update(body) + decryptor.finalize()).decode("utf-8")
+        return decryptor.update(body) + decryptor.finalize()
     except InvalidTag as exc:
         raise DecryptionError("密文校验失败（密钥不符或数据被改动）") from exc
 

@@ -286,6 +286,36 @@ def _funds_upload() -> str:
     return token
 
 
+def _roster_upload() -> str:
+    """A roster the admin uploaded, waiting (encrypted) in the cache (households.web)."""
+    import secrets
+
+    from django.core.cache import cache
+
+    from households import crypto
+    from households.services.roster import TEMPLATE
+
+    token = secrets.token_urlsafe(16)
+    book_bytes = _xlsx_of([TEMPLATE])
+    cache.set(f"households-roster:{token}", {
+        "user": get_user_model().objects.get(username="admin").pk, "file_name": "花名册.xlsx",
+        "data": crypto.encrypt_bytes(book_bytes, "roster")}, 600)
+    return token
+
+
+def _xlsx_of(rows) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 MATRIX: dict[str, list[Probe]] = {
     "login": [Probe(lambda w: "/login/", set(PERSONAS))],
     "logout": [Probe(lambda w: "/logout/", set(), method="post")],
@@ -572,6 +602,12 @@ MATRIX: dict[str, list[Probe]] = {
         Probe(lambda w: "/households/dashboard/640423/", {"longde_nongban", "longde_leader",
                                                           "admin"}),
         Probe(lambda w: "/households/dashboard/210422/", DASHBOARDS_XINBIN)],
+    "households:roster_upload": [Probe(lambda w: "/households/import/", HOUSEHOLD_REGISTRARS)],
+    "households:roster_preview": [Probe(lambda w: f"/households/import/{_roster_upload()}/",
+                                        ADMIN_ONLY)],
+    "households:roster_confirm": [
+        Probe(lambda w: f"/households/import/{_roster_upload()}/confirm/", ADMIN_ONLY,
+              method="post", data=lambda w: {"digest": ""})],
     "households:flags": [Probe(lambda w: "/households/flags/", HOUSEHOLD_WORKERS)],
     "households:case_notice": [Probe(lambda w: f"/households/cases/{w.beiguan_case.pk}/notice/",
                                      SEES_BEIGUAN, shows=lambda w: BEIGUAN_HEAD)],

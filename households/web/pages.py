@@ -525,6 +525,106 @@ def dashboard(request, code=""):
         "f": dashboards.summary(region, today=timezone.localdate()), "region": region})
 
 
+ROSTER_KEEP_SECONDS = 3600
+
+
+class RosterForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("花名册（.xlsx）"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 30 * 1024 * 1024:
+            raise ValidationError(_("文件超过 30 MB，请分村导入。"))
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError(_("请上传 Excel 工作簿（.xlsx）；.xls 请先另存为 .xlsx。"))
+        return upload
+
+
+def _roster_key(token: str) -> str:
+    return f"households-roster:{token}"
+
+
+def _stored_roster(request, token):
+    from django.core.cache import cache
+
+    stored = cache.get(_roster_key(token[:64]))
+    if not stored or stored["user"] != request.user.pk:
+        raise Http404
+    return stored
+
+
+@login_required
+def roster_upload(request):
+    """花名册导入: the file waits in the cache encrypted (SM4-GCM, like the members' fields),
+    never as plaintext; the preview and the confirmation read it from there."""
+    import secrets
+
+    from django.core.cache import cache
+
+    from households import crypto
+    from households.services.roster import TEMPLATE, plan_roster
+    from obligations.importers.errors import DocumentError
+
+    _require_access(request)
+    if not selectors.registrable_villages(request.user).exists():
+        raise PermissionDenied(_("只有村、乡镇填报人和县级审核人可以导入花名册。"))
+    form = _styled(RosterForm(request.POST or None, request.FILES or None))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            plan_roster(data, file_name=upload.name, user=request.user)
+        except DocumentError as error:
+            form.add_error("file", str(error))
+        else:
+            token = secrets.token_urlsafe(24)
+            cache.set(_roster_key(token), {
+                "user": request.user.pk, "file_name": upload.name[:200],
+                "data": crypto.encrypt_bytes(data, "roster")}, ROSTER_KEEP_SECONDS)
+            return redirect("households:roster_preview", token)
+    return render(request, "households/roster_upload.html", {"form": form, "columns": TEMPLATE},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def roster_preview(request, token):
+    from households import crypto
+    from households.services.roster import plan_roster
+
+    _require_access(request)
+    stored = _stored_roster(request, token)
+    plan = plan_roster(crypto.decrypt_bytes(stored["data"], "roster"),
+                       file_name=stored["file_name"], user=request.user)
+    return render(request, "households/roster_preview.html", {
+        "plan": plan, "token": token, "stored": stored, "digest": plan.digest(),
+        "problems": plan.problems[:500]})
+
+
+@login_required
+def roster_confirm(request, token):
+    from django.core.cache import cache
+
+    from households import crypto
+    from households.services.roster import apply_roster, plan_roster
+
+    _require_access(request)
+    if request.method != "POST":
+        return redirect("households:roster_preview", token)
+    stored = _stored_roster(request, token)
+    if stored.get("done"):
+        messages.info(request, _("此花名册已导入，未重复写入。"))
+        return redirect("households:list")
+    plan = plan_roster(crypto.decrypt_bytes(stored["data"], "roster"),
+                       file_name=stored["file_name"], user=request.user)
+    if plan.problems or request.POST.get("digest") != plan.digest():
+        messages.error(request, _("预览之后数据已有变化或仍有问题，未导入；请核对最新预览。"))
+        return redirect("households:roster_preview", token)
+    result = apply_roster(plan, actor=request.user)
+    cache.set(_roster_key(token), {**stored, "done": True, "data": ""}, ROSTER_KEEP_SECONDS)
+    messages.success(request, _("已导入 %(households)s 户、%(members)s 人。") % result)
+    return redirect("households:list")
+
+
 @login_required
 def case_notice(request, pk):
     """民主评议和公示: the household head's name, the village and the category — no 身份证号,
@@ -556,6 +656,9 @@ urlpatterns = [
     path("cases/<int:pk>/measures/<int:measure_pk>/", measure_status, name="measure_status"),
     path("flags/", flags, name="flags"),
     path("rounds/", round_list, name="rounds"),
+    path("import/", roster_upload, name="roster_upload"),
+    path("import/<str:token>/", roster_preview, name="roster_preview"),
+    path("import/<str:token>/confirm/", roster_confirm, name="roster_confirm"),
     path("dashboard/", dashboard, name="dashboard"),
     path("dashboard/<str:code>/", dashboard, name="dashboard_region"),
     path("rounds/record/", round_record, name="round_record"),

@@ -95,3 +95,16 @@ def test_the_rounds_page(client, hh_world, duties):
     client.post("/households/rounds/record/", {"duty": duties[0].pk,
                                                "place": hh_world.village.pk, "checked": "40"})
     assert ScreeningRound.objects.filter(region=hh_world.village).count() == 1
+
+
+def test_year_counts_for_the_assessment(hh_world, duties):
+    from households.rounds import year_counts
+
+    village, _township = duties
+    for month in (1, 2, 3, 5):
+        ScreeningRound.objects.create(duty=village, region=hh_world.village,
+                                      period=D(2024, month, 1), done_on=D(2024, month, 20))
+    counts = year_counts(2024, D(2025, 3, 1))
+    assert counts[hh_world.village.path] == (12, 4)
+    assert counts[hh_world.village.parent.path] == (4, 0)  # the township's four quarters
+    assert year_counts(2024, D(2024, 4, 10))[hh_world.village.path] == (3, 3)
