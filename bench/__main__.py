@@ -36,7 +36,7 @@ def main(argv=None) -> int:
     django.setup()
     from django.test.utils import setup_databases, teardown_databases
 
-    from bench import dashboards, funds_rules, intake, jobs, milestones
+    from bench import dashboards, funds_rules, households, intake, jobs, milestones
 
     parser = argparse.ArgumentParser(description="基准测试")
     parser.add_argument("--tasks", type=int, default=10_000, help="任务数（默认 10000）")
@@ -46,6 +46,7 @@ def main(argv=None) -> int:
     parser.add_argument("--obligations-per-county", type=int, default=500)
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200, help="接口基准的请求次数")
+    parser.add_argument("--members", type=int, default=100_000, help="花名册导入的人数")
     args = parser.parse_args(argv)
 
     print("准备基准数据库……", file=sys.stderr)
@@ -60,6 +61,7 @@ def main(argv=None) -> int:
         rows += jobs.api(repeat_requests=args.requests, timed=timed)
         rows += dashboards.run(repeat_requests=args.requests, timed=timed)
         rows += funds_rules.run(repeat=args.repeat, timed=timed)
+        rows += households.run(repeat=args.repeat, timed=timed, members=args.members)
     finally:
         teardown_databases(config, verbosity=0)
     print()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
 
 from households import checks, rounds
@@ -69,13 +69,12 @@ def summary(region: Region, *, today: datetime.date) -> dict:
     per_month = [{"month": m, **v} for m, v in sorted(months.items())]
 
     # households under their place's line, with no case open (proposals for a person to decide)
-    latest = IncomeRecord.objects.filter(household=OuterRef("pk")).order_by("-period_end")
-    rows = list(households.exclude(cases__status__in=[*PENDING, *MONITORED])
-                .annotate(net=Subquery(latest.values("net_income")[:1]),
-                          rigid=Subquery(latest.values("rigid_spending")[:1]),
-                          people=Subquery(latest.values("people")[:1]))
-                .filter(net__isnull=False)
-                .values_list("region__path", "net", "rigid", "people"))
+    rows = list(IncomeRecord.objects
+                .filter(household__in=households.exclude(cases__status__in=[*PENDING, *MONITORED])
+                        .values("pk"))
+                .order_by("household_id", "-period_end").distinct("household_id")
+                .values_list("household__region__path", "net_income", "rigid_spending",
+                             "people"))
     counties = {r.path: r for r in Region.objects.filter(level=Region.Level.COUNTY,
                                                          path__in=_prefixes(rows))}
     lines = {path: line_for(county, today.year) for path, county in counties.items()}

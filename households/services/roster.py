@@ -25,7 +25,7 @@ from households.services.members import protect
 from obligations.importers.sheets import Problem, norm_header, read_sheet
 from obligations.services import audit
 
-MAX_ROWS = 200_000
+MAX_ROWS = 120_000
 HEADERS = {  # field → header spellings (normalised); the first is the template's
     "code": ["户编号", "户号", "家庭编号"],
     "village": ["所在村", "村", "行政村", "村名"],

@@ -120,9 +120,13 @@ def household_list(request):
             queryset = queryset.filter(cases__isnull=True)
         elif cleaned["case_status"]:
             queryset = queryset.filter(cases__status=cleaned["case_status"]).distinct()
-    queryset = (queryset.select_related("region").annotate(people=Count("members", distinct=True))
-                .order_by("region__path", "code"))
+    # the page is counted and cut on the plain rows; its people are counted for its rows only
+    queryset = queryset.select_related("region").order_by("region__path", "code")
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    people = dict(Member.objects.filter(household__in=[h.pk for h in page])
+                  .values_list("household").annotate(n=Count("pk")))
+    for household in page:
+        household.people = people.get(household.pk, 0)
     latest = {c.household_id: c for c in Case.objects.filter(
         household__in=[h.pk for h in page]).order_by("household_id", "-opened_on", "-id")
         .distinct("household_id")}

@@ -60,7 +60,11 @@ def read_sheet(data: bytes, *, file_name: str, headers: dict[str, list[str]],
     source = file_name or _("上传的文件")
     limits = Limits.from_settings()
     if max_rows + HEADER_SEARCH_ROWS > limits.max_rows:
-        limits = replace(limits, max_rows=max_rows + HEADER_SEARCH_ROWS)
+        # a longer list (a village roster) gets room in proportion: unpacked size, parse time
+        factor = (max_rows + HEADER_SEARCH_ROWS) / limits.max_rows
+        limits = replace(limits, max_rows=max_rows + HEADER_SEARCH_ROWS,
+                         max_unpacked_bytes=int(limits.max_unpacked_bytes * factor),
+                         parse_seconds=limits.parse_seconds * factor)
     if not data.startswith(b"PK\x03\x04"):
         raise _unreadable(source)
     check_archive(data, source_name=source, limits=limits)
