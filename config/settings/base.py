@@ -324,6 +324,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # The draft of this year's assessment, after the night's lights; never a published year.
     "draft-assessment": {"task": "monitoring.draft_assessment",
                          "schedule": crontab(hour=5, minute=30)},
+    # Missed screening rounds (households), before the morning's reminder email.
+    "remind-missed-rounds": {"task": "households.remind_missed_rounds",
+                             "schedule": crontab(hour=4, minute=45)},
 }
 # After a report, review or import, the summaries are rebuilt this many seconds later,
 # once for all the changes in between (monitoring.freshness).

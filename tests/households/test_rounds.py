@@ -108,3 +108,28 @@ def test_year_counts_for_the_assessment(hh_world, duties):
     assert counts[hh_world.village.path] == (12, 4)
     assert counts[hh_world.village.parent.path] == (4, 0)  # the township's four quarters
     assert year_counts(2024, D(2024, 4, 10))[hh_world.village.path] == (3, 3)
+
+
+def test_missed_rounds_become_reminders_once_and_escalate_after_two(hh_world, duties):
+    from config.celery import app
+    from households.services.reminders import remind_missed_rounds
+    from obligations.models import Notification
+
+    village, township = duties
+    for month in (1, 2):
+        ScreeningRound.objects.create(duty=village, region=hh_world.village,
+                                      period=D(2024, month, 1), done_on=D(2024, month, 25))
+    result = remind_missed_rounds(today=D(2024, 4, 2))
+    beiguan = hh_world.users["longde_beiguan"]
+    reminders = Notification.objects.filter(user=beiguan, kind="reminder")
+    assert [n.title for n in reminders] == ["北关村 2024年3月起的村每月摸排未填报"]
+    # 红崖村 missed Jan–Mar: its county's supervisor is told (督办); 北关村 missed only one
+    escalations = Notification.objects.filter(user=hh_world.users["longde_nongban"],
+                                              kind="escalation")
+    assert escalations.filter(title__startswith="红崖村").exists()
+    assert not escalations.filter(title__startswith="北关村").exists()
+    assert not Notification.objects.filter(user=hh_world.users["xinbin_duban"]).exists()
+    assert result["notifications"] > 0
+    assert remind_missed_rounds(today=D(2024, 4, 3))["notifications"] == 0  # once
+    app.loader.import_default_modules()
+    assert "households.remind_missed_rounds" in app.tasks
