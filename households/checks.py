@@ -8,7 +8,10 @@ query per check over the households given, whatever their number.
   (002 (十八), 004 二(二)7 "对无劳动能力…纳入兜底保障");
 - a child of compulsory-school age out of school for a reason other than health is red
   (控辍保学: 001 第五章, 004 二(二)3);
-- a 脱贫不享受政策户 gets no measures (its status says it no longer takes policy support).
+- a 脱贫不享受政策户 gets no measures (its status says it no longer takes policy support);
+- the 医疗保险参保资助 of a medical measure follows the region's rule (`medical_subsidy_rule`):
+  000, 001 第三章第五节, 002 (十六), 003: 特困 全额, 低保 定额, 监测对象 定额 (for a time);
+  004 二(二)4 (抚顺): 特困 and 低保 both 全额.
 """
 
 from __future__ import annotations
@@ -40,7 +43,27 @@ CHECKS = {c.code: c for c in [
           gettext_lazy("001 第五章、004 二(二)3（控辍保学）")),
     Check("exit_no_policy_measure", gettext_lazy("脱贫不享受政策户安排了帮扶措施"),
           gettext_lazy("户类型")),
+    Check("medical_subsidy", gettext_lazy("医疗保险参保资助类型与本地政策不符"),
+          gettext_lazy("000、001 第三章第五节、002 (十六)、003；抚顺 004 二(二)4")),
 ]}
+
+# (region code prefix → rule): which document decides the 参保资助 where; the longest prefix wins
+_RULES = [
+    ("2104", "004 二(二)4", {"tekun": Measure.Subsidy.FULL, "dibao": Measure.Subsidy.FULL,
+                            "monitored": None}),
+    ("", "000、001 第三章第五节、002 (十六)、003", {
+        "tekun": Measure.Subsidy.FULL, "dibao": Measure.Subsidy.FIXED,
+        "monitored": Measure.Subsidy.FIXED}),
+]
+
+
+def medical_subsidy_rule(region_code: str, *, tekun: bool, dibao: bool):
+    """(the subsidy the household's medical measure should carry or None, the clause)."""
+    for prefix, clause, rule in _RULES:
+        if region_code.startswith(prefix):
+            key = "tekun" if tekun else "dibao" if dibao else "monitored"
+            return rule[key], clause
+    return None, ""
 
 
 @dataclass(frozen=True)
@@ -96,4 +119,22 @@ def flags_for(households) -> list[Flag]:
         flags.append(Flag("exit_no_policy_measure", case["household_id"],
                           case["household__code"], case["household__region__name"],
                           _("脱贫不享受政策户安排了帮扶措施"), case_id=case["pk"]))
+    tekun = Member.objects.filter(household=OuterRef("case__household"), in_tekun=True)
+    dibao = Member.objects.filter(household=OuterRef("case__household"), in_dibao=True)
+    labels = dict(Measure.Subsidy.choices)
+    for measure in (Measure.objects.filter(case__household__in=base, kind=Measure.Kind.MEDICAL)
+                    .exclude(subsidy="")
+                    .annotate(tekun=Exists(tekun), dibao=Exists(dibao))
+                    .values("subsidy", "tekun", "dibao", "case_id", "case__household_id",
+                            "case__household__code", "case__household__region__name",
+                            "case__household__region__code")):
+        expected, clause = medical_subsidy_rule(measure["case__household__region__code"],
+                                                tekun=measure["tekun"], dibao=measure["dibao"])
+        if expected and measure["subsidy"] != expected:
+            flags.append(Flag("medical_subsidy", measure["case__household_id"],
+                              measure["case__household__code"],
+                              measure["case__household__region__name"],
+                              _("安排的是%(given)s，按%(clause)s应为%(expected)s") % {
+                                  "given": labels[measure["subsidy"]], "clause": clause,
+                                  "expected": labels[expected]}, case_id=measure["case_id"]))
     return sorted(flags, key=lambda f: (f.household_code, f.check))

@@ -164,6 +164,8 @@ def build_demo_households(*, today: datetime.date) -> dict | None:
                                           Measure.Kind.INDUSTRY][c.pk % 3],
                             description=["安排村保洁公益性岗位", "落实大病医疗保险报销",
                                          "发放肉牛养殖补助"][c.pk % 3],
+                            subsidy=("" if c.pk % 3 != 1 else
+                                     Measure.Subsidy.FULL if c.pk % 2 else Measure.Subsidy.FIXED),
                             starts_on=c.confirmed_on, status=Measure.Status.DONE
                             if c.status != Case.Status.MONITORING else Measure.Status.ONGOING)
                     for c in cases if c.confirmed_on]

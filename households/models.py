@@ -288,8 +288,15 @@ class Measure(models.Model):
                              on_delete=models.PROTECT, related_name="+")
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"), null=True, blank=True)
+    class Subsidy(models.TextChoices):
+        NONE = "", _("—")
+        FULL = "full", _("全额资助参保")
+        FIXED = "fixed", _("定额资助参保")
+
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices,
                               default=Status.PLANNED)
+    subsidy = models.CharField(_("医疗保险参保资助"), max_length=10, choices=Subsidy.choices,
+                               blank=True, help_text=_("医疗保障措施：全额或定额资助参保"))
     obligation = models.ForeignKey(Obligation, verbose_name=_("依据的责任事项"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
     funds_project = models.ForeignKey("funds.Project", verbose_name=_("资金项目"), null=True,

@@ -17,7 +17,7 @@ PLANNABLE = {Case.Status.TOWNSHIP_REVIEWED, Case.Status.MONITORING,
 
 
 def add_measure(*, case: Case, actor, kind: str, description: str, starts_on, unit=None,
-                ends_on=None) -> Measure:
+                ends_on=None, subsidy: str = "") -> Measure:
     if not selectors.can_plan_measures(actor, case):
         raise ValidationError(_("您无权为该户制定帮扶措施。"), code="forbidden")
     if case.status not in PLANNABLE:
@@ -34,9 +34,12 @@ def add_measure(*, case: Case, actor, kind: str, description: str, starts_on, un
         raise ValidationError(_("请按“2021-06-30”的格式填写开始日期。"))
     if ends_on and ends_on < starts_on:
         raise ValidationError(_("结束日期不能早于开始日期。"))
+    if subsidy not in Measure.Subsidy.values or (subsidy and kind != Measure.Kind.MEDICAL):
+        raise ValidationError(_("参保资助只用于医疗保障措施（全额或定额）。"))
     with transaction.atomic():
         measure = Measure.objects.create(case=case, kind=kind, description=description[:300],
-                                         starts_on=starts_on, ends_on=ends_on, unit=unit)
+                                         starts_on=starts_on, ends_on=ends_on, unit=unit,
+                                         subsidy=subsidy)
         audit.record(actor=actor, action=audit.Action.HOUSEHOLD_CHANGE,
                      subject=audit.subject("case", case.pk),
                      summary=_("农户 %(code)s：制定帮扶措施（%(kind)s）") % {

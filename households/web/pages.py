@@ -369,6 +369,7 @@ def case_detail(request, pk):
         "can_plan": (selectors.can_plan_measures(request.user, case)
                      and case.status in measure_service.PLANNABLE),
         "measure_kinds": Measure.Kind.choices, "measure_statuses": Measure.Status.choices,
+        "subsidies": Measure.Subsidy.choices,
         "units": selectors.units_for_measures(request.user, case), "today": today,
         "can_assure": case.status in (Case.Status.MONITORING, Case.Status.PROPOSED_ELIMINATION)
         and (selectors.can_take(request.user, case, Case.Status.PROPOSED_ELIMINATION)
@@ -426,7 +427,8 @@ def measure_new(request, pk):
                                     kind=request.POST.get("kind", ""),
                                     description=request.POST.get("description", ""),
                                     starts_on=_date(request.POST.get("starts_on", "")),
-                                    ends_on=_date(request.POST.get("ends_on", "")), unit=unit)
+                                    ends_on=_date(request.POST.get("ends_on", "")), unit=unit,
+                                    subsidy=request.POST.get("subsidy", ""))
     except ValidationError as exc:
         messages.error(request, _refusal(exc))
     else:

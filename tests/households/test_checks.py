@@ -107,3 +107,25 @@ def test_measures_in_the_case_page(client, hh_world):
     assert measure.status == "done"
     body = client.get("/households/flags/").content.decode()
     assert 'data-count="no_measure">0' in body
+
+
+def test_the_medical_subsidy_follows_the_regions_rule(hh_world):
+    from households.checks import medical_subsidy_rule
+
+    # 隆德 (000–003's rule): 低保 定额
+    household, case = _monitored(hh_world)
+    Member.objects.filter(household=household).update(in_dibao=True)
+    measures.add_measure(case=case, actor=hh_world.users["longde_beiguan"], kind="medical",
+                         description="资助参保", starts_on=D(2024, 3, 1), subsidy="full")
+    flags = [f for f in checks.flags_for(Household.objects.all()) if f.check == "medical_subsidy"]
+    assert len(flags) == 1 and "应为定额资助参保" in flags[0].message
+    case.measures.update(subsidy="fixed")
+    assert not [f for f in checks.flags_for(Household.objects.all())
+                if f.check == "medical_subsidy"]
+    # 抚顺 (004 二(二)4): 低保 全额; 特困 全额 everywhere
+    assert medical_subsidy_rule("210422100201", tekun=False, dibao=True)[0] == "full"
+    assert medical_subsidy_rule("640423100201", tekun=True, dibao=True)[0] == "full"
+    assert medical_subsidy_rule("640423100201", tekun=False, dibao=False)[0] == "fixed"
+    with pytest.raises(ValidationError, match="只用于医疗保障"):
+        measures.add_measure(case=case, actor=hh_world.users["longde_beiguan"], kind="dibao",
+                             description="低保", starts_on=D(2024, 3, 1), subsidy="full")
