@@ -13,17 +13,12 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from households.models import Case, Household
+from households.procedure import template_for
 from obligations.selectors import scope
 
 Status = Case.Status
 VILLAGE_STEPS = {Status.VERIFIED, Status.PUBLICIZED, Status.PROPOSED_ELIMINATION}
 COUNTY_STEPS = {Status.COMPARED, Status.MONITORING, Status.ELIMINATED}
-# The status a case is in → the review that follows it (退回 and 不予纳入 are that reviewer's).
-REVIEW_OF = {
-    Status.PUBLICIZED: Status.TOWNSHIP_REVIEWED,
-    Status.TOWNSHIP_REVIEWED: Status.MONITORING,
-    Status.PROPOSED_ELIMINATION: Status.ELIMINATED,
-}
 
 
 def households_visible_to(user) -> QuerySet[Household]:
@@ -96,7 +91,7 @@ def can_take(user, case: Case, step: str) -> bool:
         return True
     region = case.household.region
     if step in (Status.RETURNED, Status.REJECTED):
-        review = REVIEW_OF.get(case.status)
+        review = template_for(region).review_of.get(case.status)
         return review is not None and can_take(user, case, review)
     if step in VILLAGE_STEPS:
         return _local_official(user, region)

@@ -6,7 +6,8 @@ deleted: an eliminated household stays for tracking.
 
 Every step is one transaction with its CaseStep row and one audit row; a refusal raises
 ValidationError with a Chinese message and writes nothing. Who may take a step is
-households.selectors.can_take; which steps exist is MOVES.
+households.selectors.can_take; which steps exist is the region's template
+(households/procedure.py).
 """
 
 from __future__ import annotations
@@ -23,21 +24,11 @@ from django.utils.translation import gettext as _
 from households import selectors
 from households.lines import line_for
 from households.models import Case, CaseStep, Household, Measure
+from households.procedure import DEFAULT, moves_for, template_for
 from obligations.services import audit
 
 Status = Case.Status
-MOVES: dict[str, tuple[str, ...]] = {
-    Status.CLUE: (Status.VERIFIED, Status.REJECTED),
-    Status.VERIFIED: (Status.COMPARED,),
-    Status.COMPARED: (Status.PUBLICIZED,),
-    Status.PUBLICIZED: (Status.TOWNSHIP_REVIEWED, Status.RETURNED, Status.REJECTED),
-    Status.TOWNSHIP_REVIEWED: (Status.MONITORING, Status.RETURNED, Status.REJECTED),
-    Status.MONITORING: (Status.PROPOSED_ELIMINATION,),
-    Status.PROPOSED_ELIMINATION: (Status.ELIMINATED, Status.RETURNED),
-    Status.RETURNED: (Status.VERIFIED,),
-    Status.ELIMINATED: (),
-    Status.REJECTED: (),
-}
+MOVES = DEFAULT.moves  # the default template's table (households/procedure.py has them all)
 NEEDS_REASON = {Status.RETURNED, Status.REJECTED}
 ACTIVE = {Status.CLUE, Status.VERIFIED, Status.COMPARED, Status.PUBLICIZED,
           Status.TOWNSHIP_REVIEWED, Status.MONITORING, Status.PROPOSED_ELIMINATION,
@@ -125,7 +116,7 @@ def transition(case: Case, to: str, actor, comment: str = "", *,
         if expected_version is not None and case.version != expected_version:
             raise ValidationError(_("该认定已被他人更新，请刷新页面后重试。"))
         label = Status(to).label
-        if to not in MOVES.get(case.status, ()):
+        if to not in moves_for(case):
             raise ValidationError(_("当前为“%(now)s”，不能转为“%(to)s”。")
                                   % {"now": case.get_status_display(), "to": label})
         if not selectors.can_take(actor, case, to):
@@ -140,8 +131,8 @@ def transition(case: Case, to: str, actor, comment: str = "", *,
                 raise ValidationError(_("部门信息比对须逐个部门填写比对结果。"))
             case.comparison = results
             updates.append("comparison")
-        if to == Status.PUBLICIZED:
-            case.notice_from = today
+        if to == template_for(case.household.region).notice_at:
+            case.notice_from = today  # the 公示 starts (before 乡镇审核, or at 县级审定: 青海)
             updates.append("notice_from")
         if to == Status.TOWNSHIP_REVIEWED:
             ends = case.notice_from + datetime.timedelta(days=case.notice_days)
@@ -178,7 +169,7 @@ def transition(case: Case, to: str, actor, comment: str = "", *,
 
 
 def steps_for(user, case: Case) -> list[str]:
-    return [step for step in MOVES.get(case.status, ()) if selectors.can_take(user, case, step)]
+    return [step for step in moves_for(case) if selectors.can_take(user, case, step)]
 
 
 def set_assurances(*, case: Case, actor, secured: bool) -> Case:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from households import checks, dashboards, rounds, selectors
 from households.lines import line_for
 from households.models import Case, Household, Measure, Member, ScreeningDuty
+from households.procedure import moves_for, template_for
 from households.services import cases as case_service
 from households.services import measures as measure_service
 from households.services import members as member_service
@@ -364,6 +365,7 @@ def case_detail(request, pk):
         "unmet": (case_service.unmet_for_elimination(case, today)
                   if Case.Status.ELIMINATED in steps else []),
         "notice_ends": notice_ends, "age": (today - case.opened_on).days,
+        "template": template_for(case.household.region),
         "departments": ["民政局", "人社局", "医保局", "教育局", "住建局", "残联"],
         "flags": checks.flags_for(Household.objects.filter(pk=case.household_id)),
         "can_plan": (selectors.can_plan_measures(request.user, case)
@@ -384,7 +386,7 @@ def case_step(request, pk):
     if request.method != "POST":
         return redirect("households:case", pk)
     to = request.POST.get("to", "")
-    if to not in case_service.MOVES.get(case.status, ()) or not selectors.can_take(
+    if to not in moves_for(case) or not selectors.can_take(
             request.user, case, to):
         raise PermissionDenied(_("您无权对该认定执行这一步。"))
     # the departments whose result was filled in (the form lists the usual ones)

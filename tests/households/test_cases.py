@@ -14,7 +14,7 @@ from households.lines import amount_in, line_for
 from households.models import Case, IncomeRecord, Measure, MonitoringLine
 from households.services import cases as svc
 from obligations.models import AuditEntry, Region
-from tests.households.conftest import make_household
+from tests.households.conftest import id_number, make_household
 
 S = Case.Status
 D = datetime.date
@@ -169,3 +169,46 @@ def test_the_line_rises_as_the_document_says(hh_world):
     amount, line = line_for(hh_world.village, 2023)
     assert (amount, line.region.code) == (6615, "640423")
     assert line_for(hh_world.village, 2020) is None
+
+
+def test_qinghai_follows_its_own_2411_procedure(hh_world):
+    """001 注①: 申请、乡村干部审核、行业部门比对、县级审定录入系统并公示 — no 乡镇审核 step after a
+    公示; the 公示 starts at 县级审定."""
+    from django.contrib.auth import get_user_model
+
+    from households.procedure import QINGHAI, template_for
+    from obligations.models import Membership, Unit
+
+    datong = Region.objects.get(code="630121")
+    township = Region.objects.create(code="630121100", name="桥头镇", level="township",
+                                     parent=datong)
+    village = Region.objects.create(code="630121100201", name="新城村", level="village",
+                                    parent=township)
+    cadre = get_user_model().objects.create_user("qiaotou_cadre")
+    Membership.objects.create(user=cadre, role="official", unit=Unit.objects.create(
+        region=township, name="桥头镇人民政府", kind="government"))
+    county = get_user_model().objects.create_user("datong_county")
+    Membership.objects.create(user=county, role="supervisor", region=datong,
+                              unit=Unit.objects.filter(region=datong).first())
+    assert template_for(village) is QINGHAI
+    household = make_household(village, cadre, code="QH-1")
+    case = svc.open_case(household=household, actor=cadre, channel="application",
+                         category="edge", risk="illness")
+    case = svc.transition(case, S.VERIFIED, cadre)
+    assert svc.steps_for(cadre, case) == []
+    case = svc.transition(case, S.COMPARED, county, comparison={"民政局": "未享受低保"})
+    assert S.PUBLICIZED not in svc.steps_for(county, case)
+    with pytest.raises(ValidationError, match="不能转为“民主评议和公示”"):
+        svc.transition(case, S.PUBLICIZED, county)
+    case = svc.transition(case, S.MONITORING, county, today=D(2024, 5, 1))
+    case.refresh_from_db()
+    assert (case.status, case.confirmed_on, case.notice_from) == (S.MONITORING, D(2024, 5, 1),
+                                                                 D(2024, 5, 1))
+    # a 退回 after 比对 is the county's (the reviewer of 部门信息比对 in this template)
+    other = svc.open_case(household=make_household(village, cadre, code="QH-2",
+                                                   id_number=id_number(71)),
+                          actor=cadre, channel="visit", category="edge", risk="illness")
+    other = svc.transition(other, S.VERIFIED, cadre)
+    other = svc.transition(other, S.COMPARED, county, comparison={"民政局": "已享受低保"})
+    other = svc.transition(other, S.REJECTED, county, "已纳入低保，风险已化解")
+    assert other.status == S.REJECTED
