@@ -13,8 +13,8 @@ from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncMonth
 
 from households import checks, rounds
-from households.lines import line_for
-from households.models import Case, Household, IncomeRecord
+from households.lines import under_line
+from households.models import Case, Household
 from obligations.models import Region
 
 MONITORED = [Case.Status.MONITORING, Case.Status.PROPOSED_ELIMINATION]
@@ -68,22 +68,7 @@ def summary(region: Region, *, today: datetime.date) -> dict:
             months[month][key] += n
     per_month = [{"month": m, **v} for m, v in sorted(months.items())]
 
-    # households under their place's line, with no case open (proposals for a person to decide)
-    rows = list(IncomeRecord.objects
-                .filter(household__in=households.exclude(cases__status__in=[*PENDING, *MONITORED])
-                        .values("pk"))
-                .order_by("household_id", "-period_end").distinct("household_id")
-                .values_list("household__region__path", "net_income", "rigid_spending",
-                             "people"))
-    counties = {r.path: r for r in Region.objects.filter(level=Region.Level.COUNTY,
-                                                         path__in=_prefixes(rows))}
-    lines = {path: line_for(county, today.year) for path, county in counties.items()}
-    under = 0
-    for path, net, rigid, people in rows:
-        county_path = next((c for c in lines if path.startswith(c)), None)
-        line = lines.get(county_path)
-        if line and (net - rigid) / people <= line[0]:
-            under += 1
+    under = len(under_line(households, today.year))  # proposals for a person to decide
 
     found_rounds = rounds.rounds_for([region.path], today)
     missed = [r for r in found_rounds if r.missed]
@@ -100,13 +85,3 @@ def summary(region: Region, *, today: datetime.date) -> dict:
         "flags": [{"code": code, "title": c.title, "clause": c.clause,
                    "count": flag_counts[code]} for code, c in checks.CHECKS.items()],
     }
-
-
-def _prefixes(rows) -> set[str]:
-    """Every path at or above the places in `rows` (their counties among them)."""
-    result = set()
-    for path, *_rest in rows:
-        parts = [p for p in path.split("/") if p]
-        for i in range(1, len(parts) + 1):
-            result.add("/".join(parts[:i]) + "/")
-    return result

@@ -1,4 +1,4 @@
-"""Missed screening rounds into the reminders (issue 16 item 4): each morning, a round whose
+"""Missed screening rounds, and households under the line, into the reminders (issue 16): each morning, a round whose
 period has just ended without a record is a 到期提醒 to the people who keep it (the village's
 officials for 摸排, the township's people for 审核, the county's supervisors for the sector
 rounds); a place that has missed two periods or more is also a 逾期督办 to the county's
@@ -13,6 +13,8 @@ import datetime
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from households.lines import under_line
+from households.models import Household
 from households.rounds import rounds_for
 from obligations.models import Membership, Notification, Region
 
@@ -65,3 +67,26 @@ def remind_missed_rounds(*, today: datetime.date) -> dict:
     new = [n for n in planned if (n.user_id, n.kind, n.link) not in existing]
     Notification.objects.bulk_create(new)
     return {"places_missed": len(found), "notifications": len(new)}
+
+
+def remind_under_line(*, today: datetime.date) -> dict:
+    """Households under the line with no case open: once a month, a reminder to each village's
+    keepers with how many (a proposal to verify; nothing is added automatically)."""
+    per_village: dict[int, int] = {}
+    for _household, village in under_line(Household.objects.all(), today.year):
+        per_village[village] = per_village.get(village, 0) + 1
+    places = {p.pk: p for p in Region.objects.filter(pk__in=list(per_village))}
+    keepers = _keepers(places)
+    planned = []
+    for village, count in per_village.items():
+        link = f"/households/?case_status=none#under-{village}-{today:%Y%m}"
+        title = _("%(place)s有 %(n)s 户人均纯收入低于监测标准、尚未纳入监测，请入户核实") % {
+            "place": places[village].name, "n": count}
+        planned += [Notification(user_id=user, kind=Notification.Kind.REMINDER,
+                                 title=title[:200], link=link)
+                    for user in keepers.get(village, ())]
+    existing = set(Notification.objects.filter(link__in={n.link for n in planned})
+                   .values_list("user_id", "link"))
+    new = [n for n in planned if (n.user_id, n.link) not in existing]
+    Notification.objects.bulk_create(new)
+    return {"villages": len(per_village), "notifications": len(new)}

@@ -133,3 +133,29 @@ def test_missed_rounds_become_reminders_once_and_escalate_after_two(hh_world, du
     assert remind_missed_rounds(today=D(2024, 4, 3))["notifications"] == 0  # once
     app.loader.import_default_modules()
     assert "households.remind_missed_rounds" in app.tasks
+
+
+def test_households_under_the_line_are_a_monthly_reminder_to_the_village(hh_world):
+    from decimal import Decimal
+
+    from households.models import IncomeRecord
+    from households.services.reminders import remind_under_line
+    from obligations.models import Notification
+    from tests.households.conftest import id_number, make_household
+
+    poor = make_household(hh_world.village, hh_world.users["admin"], code="P-1")
+    IncomeRecord.objects.create(household=poor, period_end=D(2024, 3, 31),
+                                net_income=Decimal(8000), people=2)  # 4,000 < 6,000 × 1.05³
+    better = make_household(hh_world.village, hh_world.users["admin"], code="P-2",
+                            id_number=id_number(77))
+    IncomeRecord.objects.create(household=better, period_end=D(2024, 3, 31),
+                                net_income=Decimal(30000), people=2)
+    assert remind_under_line(today=D(2024, 4, 2)) == {"villages": 1, "notifications": 1}
+    note = Notification.objects.get(user=hh_world.users["longde_beiguan"])
+    assert note.title.startswith("北关村有 1 户人均纯收入低于监测标准")
+    assert remind_under_line(today=D(2024, 4, 20))["notifications"] == 0  # once a month
+    from households.services import cases
+
+    cases.open_case(household=poor, actor=hh_world.users["longde_beiguan"], channel="visit",
+                    category="edge", risk="illness")
+    assert remind_under_line(today=D(2024, 5, 2))["villages"] == 0  # a case is open now
