@@ -4,7 +4,7 @@ read is logged — not in the admin, which would show ciphertext fields to anyon
 
 from django.contrib import admin
 
-from households.models import MonitoringLine, ScreeningDuty
+from households.models import EliminationRule, MonitoringLine, ScreeningDuty
 
 
 @admin.register(MonitoringLine)
@@ -23,3 +23,14 @@ class ScreeningDutyAdmin(admin.ModelAdmin):
     list_display = ["region", "kind", "starts_on", "clause", "obligation"]
     list_filter = ["kind"]
     raw_id_fields = ["obligation"]
+
+
+@admin.register(EliminationRule)
+class EliminationRuleAdmin(admin.ModelAdmin):
+    list_display = ["region", "months_stable", "needs_assurances", "min_measures_done", "clause",
+                    "set_by", "set_at"]
+    readonly_fields = ["set_by", "set_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.set_by = request.user
+        super().save_model(request, obj, form, change)

@@ -369,3 +369,26 @@ class ScreeningRound(models.Model):
 
     def __str__(self):
         return f"{self.region} {self.period:%Y-%m}"
+
+
+class EliminationRule(models.Model):
+    """The conditions of 风险消除 for a region and what lies under it, an administrator's
+    reading of the documents (the nearest region's rule applies; settings
+    HOUSEHOLD_ELIMINATION where none is set)."""
+
+    region = models.OneToOneField(Region, verbose_name=_("适用区划"), on_delete=models.PROTECT,
+                                  related_name="+")
+    months_stable = models.PositiveSmallIntegerField(_("收入稳定超过监测标准的月数"), default=6)
+    needs_assurances = models.BooleanField(_("须两不愁三保障及饮水安全有保障"), default=True)
+    min_measures_done = models.PositiveSmallIntegerField(_("至少已落实的帮扶措施数"), default=1)
+    clause = models.CharField(_("依据"), max_length=200, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("设置人"), null=True,
+                               on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(_("设置时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("风险消除条件")
+        verbose_name_plural = _("风险消除条件")
+
+    def __str__(self):
+        return f"{self.region}"

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from households import selectors
 from households.lines import line_for
-from households.models import Case, CaseStep, Household, Measure
+from households.models import Case, CaseStep, EliminationRule, Household, Measure
 from households.procedure import DEFAULT, moves_for, template_for
 from obligations.services import audit
 
@@ -35,12 +35,24 @@ ACTIVE = {Status.CLUE, Status.VERIFIED, Status.COMPARED, Status.PUBLICIZED,
           Status.RETURNED}
 
 
-def elimination_rules() -> dict:
-    """The conditions of 风险消除, an administrator's setting (HOUSEHOLD_ELIMINATION); defaults:
-    income above the line for at least 6 months of monitoring, 两不愁三保障 and 饮水 secured,
-    at least one measure carried out."""
-    return {"months_stable": 6, "needs_assurances": True, "min_measures_done": 1,
-            **getattr(settings, "HOUSEHOLD_ELIMINATION", {})}
+def elimination_rules(region=None) -> dict:
+    """The conditions of 风险消除 where the household lives: the nearest region's
+    EliminationRule (admin "风险消除条件"), else HOUSEHOLD_ELIMINATION; defaults: income above
+    the line for at least 6 months of monitoring, 两不愁三保障 and 饮水 secured, at least one
+    measure carried out."""
+    rules = {"months_stable": 6, "needs_assurances": True, "min_measures_done": 1,
+             **getattr(settings, "HOUSEHOLD_ELIMINATION", {})}
+    if region is not None:
+        prefixes = ["/".join(region.path.split("/")[:i]) + "/"
+                    for i in range(1, region.path.count("/") + 1)]
+        found = sorted(EliminationRule.objects.filter(region__path__in=prefixes)
+                       .select_related("region"), key=lambda r: -len(r.region.path))
+        if found:
+            rule = found[0]
+            rules.update(months_stable=rule.months_stable,
+                         needs_assurances=rule.needs_assurances,
+                         min_measures_done=rule.min_measures_done)
+    return rules
 
 
 def _months_between(start: datetime.date, end: datetime.date) -> int:
@@ -49,7 +61,7 @@ def _months_between(start: datetime.date, end: datetime.date) -> int:
 
 def unmet_for_elimination(case: Case, today: datetime.date) -> list[str]:
     """What stands between the case and 已消除风险 (empty when nothing does)."""
-    rules = elimination_rules()
+    rules = elimination_rules(case.household.region)
     unmet = []
     household = case.household
     income = household.incomes.order_by("-period_end").first()

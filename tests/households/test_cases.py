@@ -212,3 +212,18 @@ def test_qinghai_follows_its_own_2411_procedure(hh_world):
     other = svc.transition(other, S.COMPARED, county, comparison={"民政局": "已享受低保"})
     other = svc.transition(other, S.REJECTED, county, "已纳入低保，风险已化解")
     assert other.status == S.REJECTED
+
+
+def test_an_administrators_elimination_rule_for_a_region_applies_below_it(hh_world):
+    from households.models import EliminationRule
+
+    case = _monitored(hh_world)
+    _ready_to_eliminate(case)
+    case.refresh_from_db()
+    EliminationRule.objects.create(region=Region.objects.get(code="640423"), months_stable=12,
+                                   min_measures_done=2, clause="县里的规定")
+    unmet = svc.unmet_for_elimination(case, D(2024, 8, 5))
+    assert any("至少 12 个月" in u for u in unmet) and any("至少须 2 项" in u for u in unmet)
+    EliminationRule.objects.create(region=hh_world.village.parent, months_stable=3,
+                                   min_measures_done=1)  # the township's, nearer, wins
+    assert svc.unmet_for_elimination(case, D(2024, 8, 5)) == []
