@@ -30,6 +30,7 @@ from funds.services import assets as asset_service
 from funds.services import projects as service
 from obligations.models import Unit
 from obligations.selectors import scope
+from obligations.web.refusals import refusal
 
 PER_PAGE = getattr(settings, "TASKS_PER_PAGE", 50)
 SORTS = {
@@ -65,12 +66,6 @@ def _asset(user, pk) -> Asset:
         raise Http404 from exc
 
 
-def _refusal(exc: ValidationError):
-    """A service's refusal: a forbidden step is a 403, anything else a message to show."""
-    if getattr(exc, "code", None) == "forbidden" or any(
-            getattr(e, "code", None) == "forbidden" for e in getattr(exc, "error_list", [])):
-        raise PermissionDenied(exc.messages[0])
-    return "；".join(exc.messages)
 
 
 class ProjectFilterForm(forms.Form):
@@ -223,7 +218,7 @@ def project_declare(request):
         try:
             project = service.declare(actor=request.user, data=form.cleaned_data, targets=rows)
         except ValidationError as exc:
-            form.add_error(None, _refusal(exc) if getattr(exc, "code", None) != "forbidden"
+            form.add_error(None, refusal(exc) if getattr(exc, "code", None) != "forbidden"
                            else exc.messages[0])
         else:
             messages.success(request, _("已申报项目 %(code)s。") % {"code": project.code})
@@ -246,7 +241,7 @@ def project_transition(request, pk):
         service.transition(project, to, request.user, request.POST.get("comment", ""),
                            expected_version=version)
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("项目已转为“%(to)s”。") % {"to": Project.Status(to).label})
     return redirect("funds:project", project.pk)
@@ -269,7 +264,7 @@ def project_funding(request, pk):
         service.arrange_funding(project=project, source=request.POST.get("source", ""),
                                 amount=request.POST.get("amount", ""), actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已安排资金。"))
     return redirect("funds:project", project.pk)
@@ -289,7 +284,7 @@ def project_spending(request, pk):
                                 month=month, amount=request.POST.get("amount", ""),
                                 actor=request.user)
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已记录支出。"))
     return redirect("funds:project", project.pk)
@@ -306,7 +301,7 @@ def project_achieved(request, pk):
     try:
         service.record_achieved(project=project, actor=request.user, values=values)
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已保存绩效完成值。"))
     return redirect("funds:project", project.pk)
@@ -327,7 +322,7 @@ def project_evaluate(request, pk):
                          score=request.POST.get("score", ""),
                          note=request.POST.get("note", ""), expected_version=version)
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已完成绩效评价。"))
     return redirect("funds:project", project.pk)
@@ -388,7 +383,7 @@ def project_asset(request, pk):
     except ValidationError as exc:
         # shown again with what was typed, not lost behind a redirect
         return render(request, "funds/project_detail.html", _detail(
-            request, project, asset_form=data, asset_error=_refusal(exc)), status=400)
+            request, project, asset_form=data, asset_error=refusal(exc)), status=400)
     messages.success(request, _("已登记资产 %(code)s。") % {"code": asset.code})
     return redirect("funds:asset", asset.pk)
 
@@ -451,7 +446,7 @@ def asset_income(request, pk):
                                     use=request.POST.get("use", ""),
                                     amount=request.POST.get("amount", ""))
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已记录收益。"))
     return redirect("funds:asset", asset.pk)
@@ -467,7 +462,7 @@ def asset_dispose(request, pk):
         asset_service.dispose(asset=asset, actor=request.user,
                               approval=request.POST.get("approval", ""))
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("资产已处置。"))
     return redirect("funds:asset", asset.pk)

@@ -33,6 +33,7 @@ from households.services import members as member_service
 from households.services import rounds as round_service
 from obligations.models import Region
 from obligations.selectors import scope
+from obligations.web.refusals import refusal
 
 PER_PAGE = 50
 
@@ -57,10 +58,6 @@ def _case(user, pk) -> Case:
         raise Http404 from exc
 
 
-def _refusal(exc: ValidationError) -> str:
-    if getattr(exc, "code", None) == "forbidden":
-        raise PermissionDenied(exc.messages[0])
-    return "；".join(exc.messages)
 
 
 def _styled(form):
@@ -182,7 +179,7 @@ def reveal(request, pk):
                                       reason=request.POST.get("reason", ""))
     except ValidationError as exc:
         return household_detail(request, pk, revealed={
-            "member": member.pk, "error": _refusal(exc)})
+            "member": member.pk, "error": refusal(exc)})
     return household_detail(request, pk, revealed={
         "member": member.pk, "field": field, "value": value,
         "label": str(member_service.FIELDS[field][0])})
@@ -229,7 +226,7 @@ def household_new(request):
                 "name": data["head_name"], "relation": Member.Relation.HEAD,
                 "id_number": data["id_number"], "phone": data["phone"], "bank": data["bank"]})
         except ValidationError as exc:
-            form.add_error(None, _refusal(exc))
+            form.add_error(None, refusal(exc))
         else:
             messages.success(request, _("已登记农户 %(code)s。") % {"code": household.code})
             return redirect("households:detail", household.pk)
@@ -248,7 +245,7 @@ def member_new(request, pk):
     try:
         member_service.add_member(household=household, actor=request.user, data=data)
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已登记家庭成员。"))
     return redirect("households:detail", pk)
@@ -277,7 +274,7 @@ def income_new(request, pk):
             rigid_spending=request.POST.get("rigid_spending", "0"),
             people=request.POST.get("people", ""))
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已登记家庭收支。"))
     return redirect("households:detail", pk)
@@ -293,7 +290,7 @@ def case_assurances(request, pk):
         case_service.set_assurances(case=case, actor=request.user,
                                     secured=request.POST.get("secured") == "1")
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已更新保障情况。"))
     return redirect("households:case", pk)
@@ -312,7 +309,7 @@ def case_new(request, pk):
                                       risk=request.POST.get("risk", ""),
                                       comment=request.POST.get("comment", ""))
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
         return redirect("households:detail", pk)
     messages.success(request, _("已登记监测线索。"))
     return redirect("households:case", case.pk)
@@ -401,7 +398,7 @@ def case_step(request, pk):
         case_service.transition(case, to, request.user, request.POST.get("comment", ""),
                                 expected_version=version, comparison=comparison)
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已转为“%(to)s”。") % {"to": Case.Status(to).label})
     return redirect("households:case", pk)
@@ -432,7 +429,7 @@ def measure_new(request, pk):
                                     ends_on=_date(request.POST.get("ends_on", "")), unit=unit,
                                     subsidy=request.POST.get("subsidy", ""))
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已制定帮扶措施。"))
     return redirect("households:case", pk)
@@ -451,7 +448,7 @@ def measure_status(request, pk, measure_pk):
         measure_service.set_status(measure=measure, actor=request.user,
                                    status=request.POST.get("status", ""))
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已更新措施状态。"))
     return redirect("households:case", pk)
@@ -510,7 +507,7 @@ def round_record(request):
                                    clues=request.POST.get("clues", "0"),
                                    note=request.POST.get("note", ""))
     except ValidationError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal(exc))
     else:
         messages.success(request, _("已填报%(place)s的%(kind)s。") % {
             "place": place.name, "kind": duty.get_kind_display()})
