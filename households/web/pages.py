@@ -323,7 +323,8 @@ def case_list(request):
     if status and status not in Case.Status.values:
         status = ""
     mine = request.GET.get("mine", "") == "1"
-    queryset = selectors.cases_visible_to(request.user).select_related("household__region")
+    queryset = (selectors.cases_visible_to(request.user)
+                .select_related("household__region__parent"))  # steps_for reads the township
     counts = dict(queryset.order_by().values_list("status").annotate(n=Count("pk")))
     if status:
         queryset = queryset.filter(status=status)

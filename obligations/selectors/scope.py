@@ -64,6 +64,15 @@ def township_path(region) -> str | None:
     """The path of the township the region lies in (or is), None above township level."""
     from obligations.models import Region
 
+    if not hasattr(region, "_township_path") and region.level == Region.Level.TOWNSHIP:
+        region._township_path = region.path
+    parent = region.parent if Region.parent.is_cached(region) else None
+    if not hasattr(region, "_township_path") and parent is not None:
+        # a village with its parent loaded (select_related): no query
+        if parent.level == Region.Level.TOWNSHIP:
+            region._township_path = parent.path
+        elif region.level == Region.Level.VILLAGE:
+            region._township_path = None
     if not hasattr(region, "_township_path"):
         prefixes = ["/".join(region.path.split("/")[:i]) + "/"
                     for i in range(1, region.path.count("/") + 1)]

@@ -232,3 +232,28 @@ def test_the_dashboard_counts_without_persons_for_leaders_in_scope(client, pages
     assert client.get("/households/dashboard/210422/").status_code == 404  # a sibling's
     client.force_login(pages.users["longde_beiguan"])
     assert client.get("/households/dashboard/").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/households/", "/households/cases/", "/households/cases/?mine=1",
+                                 "/households/rounds/", "/households/flags/",
+                                 "/api/v1/households/", "/api/v1/household-cases/"])
+def test_household_lists_run_a_fixed_number_of_queries(client, pages, url,
+                                                      django_assert_max_num_queries):
+    import datetime
+
+    from households.models import ScreeningDuty
+    from obligations.models import Region
+
+    ScreeningDuty.objects.create(region=Region.objects.get(code="640423"), kind="village_monthly",
+                                 starts_on=datetime.date(2025, 1, 1), clause="004 二(一)2")
+    client.force_login(pages.users["longde_chengguan"])
+    with django_assert_max_num_queries(60) as first:
+        assert client.get(url).status_code == 200
+    for n in range(8):  # more households, each with an open case, in both villages
+        village = pages.village if n % 2 else pages.other_village
+        household = make_household(village, pages.users["admin"], code=f"HH-Q{n}",
+                                   id_number=id_number(100 + n))
+        svc.open_case(household=household, actor=pages.users["admin"], channel="visit",
+                      category="edge", risk="illness")
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert client.get(url).status_code == 200
