@@ -37,17 +37,16 @@ class SweepCounts:
         return dict(self.__dict__)
 
 
+# One pass over the table: the light is computed from the row itself, and only the rows
+# whose stored light (or red date) differ are written, so a night where few lights change
+# writes few rows.
+_LIGHT = milestone_light_sql("m")
 _MILESTONE_LIGHTS = f"""
-WITH new AS (
-    SELECT m.id, {milestone_light_sql("m")} AS light FROM obligations_milestone m
-)
 UPDATE obligations_milestone m
-SET light = new.light,
-    red_since = CASE WHEN new.light = 'red' THEN m.due_on + 1 ELSE NULL END
-FROM new
-WHERE m.id = new.id
-  AND (m.light IS DISTINCT FROM new.light
-       OR m.red_since IS DISTINCT FROM CASE WHEN new.light = 'red' THEN m.due_on + 1 END)
+SET light = {_LIGHT},
+    red_since = CASE WHEN {_LIGHT} = 'red' THEN m.due_on + 1 END
+WHERE m.light IS DISTINCT FROM {_LIGHT}
+   OR m.red_since IS DISTINCT FROM CASE WHEN {_LIGHT} = 'red' THEN m.due_on + 1 END
 """
 
 _TASK_LIGHTS = f"""
@@ -62,13 +61,18 @@ FROM worst WHERE t.id = worst.id AND t.light IS DISTINCT FROM worst.light
 """
 
 # New reminders (each milestone and kind once, ever), and one inbox entry per official of
-# the task's unit, in one statement.
+# the task's unit, in one statement. Those already sent are left out by an anti-join before
+# the insert (ON CONFLICT stays for a concurrent writer): on a normal night nearly every
+# yellow or red milestone has had its reminder, and one hash join over them is cheaper than
+# an index probe for each.
 _REMINDERS = """
 WITH fresh AS (
     INSERT INTO obligations_reminder (task_id, milestone_id, kind, created_at)
     SELECT m.task_id, m.id, m.light, %(now)s
     FROM obligations_milestone m
     WHERE m.light IN ('yellow', 'red')
+      AND NOT EXISTS (SELECT 1 FROM obligations_reminder r
+                      WHERE r.milestone_id = m.id AND r.kind = m.light)
     ON CONFLICT (milestone_id, kind) DO NOTHING
     RETURNING task_id, milestone_id, kind
 ), sent AS (
