@@ -5,6 +5,8 @@ same amount of raw work on the same rows, and prints both and their ratio. Not
 a test: nothing here passes or fails; read the table.
 
     .venv/bin/python -m bench [--tasks 10000] [--repeat 5]
+    .venv/bin/python -m bench --scale-only [--scale 1,2,4] [--scale-cities 2]   # the scale curve
+    .venv/bin/python -m bench --scale none                                      # without it
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def main(argv=None) -> int:
     django.setup()
     from django.test.utils import setup_databases, teardown_databases
 
-    from bench import dashboards, funds_rules, households, intake, jobs, milestones
+    from bench import dashboards, funds_rules, households, intake, jobs, milestones, scale
 
     parser = argparse.ArgumentParser(description="基准测试")
     parser.add_argument("--tasks", type=int, default=10_000, help="任务数（默认 10000）")
@@ -47,23 +49,53 @@ def main(argv=None) -> int:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--requests", type=int, default=200, help="接口基准的请求次数")
     parser.add_argument("--members", type=int, default=100_000, help="花名册导入的人数")
+    parser.add_argument("--scale", default="1,2,4",
+                        help="规模曲线的倍数，逗号分隔（默认 1,2,4；none 不运行）")
+    parser.add_argument("--scale-only", action="store_true", help="只运行规模曲线")
+    parser.add_argument("--scale-cities", type=int, default=2,
+                        help="规模曲线 1× 的市数（每市县数、每县措施数、年数同上）")
+    parser.add_argument("--scale-obligations-per-county", type=int, default=None,
+                        help="规模曲线每县措施数（默认同 --obligations-per-county）")
+    parser.add_argument("--scale-requests", type=int, default=20,
+                        help="规模曲线每页的请求次数")
     args = parser.parse_args(argv)
+    factors = [] if args.scale.strip().lower() in ("", "none", "0") else [
+        int(f) for f in args.scale.split(",")]
 
     print("准备基准数据库……", file=sys.stderr)
-    config = setup_databases(verbosity=0, interactive=False)
-    rows = []
+    # The default database only: the test settings' stand-in replica has one fixed name, and
+    # two benchmarks creating it at once would collide.
+    config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    rows, scale_rows = [], []
     try:
-        rows += milestones.run(tasks=args.tasks, repeat=args.repeat, timed=timed)
-        rows += intake.run(repeat=args.repeat, timed=timed)
-        size = {"cities": args.cities, "counties_per_city": args.counties_per_city,
-                "obligations_per_county": args.obligations_per_county, "years": args.years}
-        rows += jobs.run(size=size, repeat=max(1, args.repeat // 2), timed=timed)
-        rows += jobs.api(repeat_requests=args.requests, timed=timed)
-        rows += dashboards.run(repeat_requests=args.requests, timed=timed)
-        rows += funds_rules.run(repeat=args.repeat, timed=timed)
-        rows += households.run(repeat=args.repeat, timed=timed, members=args.members)
+        if not args.scale_only:
+            rows += milestones.run(tasks=args.tasks, repeat=args.repeat, timed=timed)
+            rows += intake.run(repeat=args.repeat, timed=timed)
+            size = {"cities": args.cities, "counties_per_city": args.counties_per_city,
+                    "obligations_per_county": args.obligations_per_county, "years": args.years}
+            rows += jobs.run(size=size, repeat=max(1, args.repeat // 2), timed=timed)
+            rows += jobs.api(repeat_requests=args.requests, timed=timed)
+            rows += dashboards.run(repeat_requests=args.requests, timed=timed)
+            rows += funds_rules.run(repeat=args.repeat, timed=timed)
+            rows += households.run(repeat=args.repeat, timed=timed, members=args.members)
+        if factors:  # last: it empties the register the benchmarks above built
+            base = {"cities": args.scale_cities, "counties_per_city": args.counties_per_city,
+                    "obligations_per_county": (args.scale_obligations_per_county
+                                               or args.obligations_per_county),
+                    "years": args.years}
+            scale_rows = scale.run(factors=factors, base=base, repeat=max(1, args.repeat // 2),
+                                   requests=args.scale_requests, timed=timed)
     finally:
         teardown_databases(config, verbosity=0)
+    if rows:
+        print_table(rows)
+    if factors:
+        print()
+        scale.print_table(scale_rows, factors)
+    return 0
+
+
+def print_table(rows: list[tuple]) -> None:
     print()
     header = ("基准", "规模", "中位数(秒)", "p95(秒)", "本机基线(秒)", "倍数", "基线内容")
     print(" | ".join(header))
@@ -73,7 +105,6 @@ def main(argv=None) -> int:
         p95 = sorted(samples)[max(0, math.ceil(len(samples) * 0.95) - 1)]
         base = statistics.median(baseline)
         print(f"{name} | {size} | {median:.3f} | {p95:.3f} | {base:.3f} | {median / base:.1f}× | {what}")
-    return 0
 
 
 if __name__ == "__main__":
