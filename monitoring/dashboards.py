@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -27,7 +27,6 @@ from monitoring.models import (
     ProgressSummary,
 )
 from obligations import lights
-from obligations.lights import with_milestone_lights
 from obligations.models import (
     DataFlag,
     IndicatorValue,
@@ -151,13 +150,9 @@ def longest_overdue(*, tasks: QuerySet[Task], today: datetime.date, limit: int =
     tasks are the answer: a batch of rows or two, never a GROUP BY over every overdue
     milestone of a province. `overdue_since` is that milestone's date.
     """
-    overdue = (with_milestone_lights(
-        # Open and past its date: what red implies, stated for the (due_on, status) index;
-        # the light itself is decided by the definition.
-        Milestone.objects.filter(due_on__lt=today, status=Milestone.Status.OPEN,
-                                 task__in=tasks.exclude(status=Task.Status.DONE)),
-        today=today).filter(current_light=lights.RED)
-        .order_by("due_on", "id").values_list("task_id", "due_on"))
+    overdue = (Milestone.objects.filter(lights.red_milestones(today),
+                                        task__in=tasks.exclude(status=Task.Status.DONE))
+               .order_by("due_on", "id").values_list("task_id", "due_on"))
     since: dict[int, datetime.date] = {}
     batch, offset = 50 * limit, 0
     while len(since) < limit:
@@ -283,7 +278,8 @@ def by_document(*, documents, tasks: QuerySet[Task]) -> list[DocumentRow]:
     task_sql, task_params = (tasks.order_by().values_list("id", "obligation_id", "status")
                              .query.sql_with_params())
     document_ids = [d.pk for d in documents]
-    with connection.cursor() as cursor:
+    # The database the ORM reads tasks from: the replica on a dashboard (config/replica.py).
+    with connections[router.db_for_read(Task)].cursor() as cursor:
         cursor.execute(_BY_DOCUMENT.format(tasks=task_sql), [*task_params, document_ids])
         columns = [c.name for c in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -130,6 +130,15 @@ def milestone_light(*, today: datetime.date, soon_days: int | None = None,
                        soon=Value(soon_date(today, soon_days)))
 
 
+def red_milestones(today: datetime.date, prefix: str = "") -> Q:
+    """The milestones red on `today` as a plain condition: MILESTONE_LIGHT's red branch (open,
+    due before today; closed and reported ones are never red). Written as columns, not as the
+    CASE, for the planner: it can estimate it and walk the (due_on, status) index, where a
+    filter on the CASE is a blind guess (a province's dashboard took 0.5 s on a misplan).
+    tests/obligations/test_lights.py holds the two to the same rows."""
+    return Q(**{f"{prefix}status": "open", f"{prefix}due_on__lt": today})
+
+
 def next_due() -> Min:
     """The date of a task's next milestone still to report (its earliest open one)."""
     return Min("milestones__due_on", filter=Q(milestones__status="open"))

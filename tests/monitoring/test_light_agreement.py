@@ -121,3 +121,19 @@ def test_milestone_lights_on_the_task_page_and_api(client, states):
     overdue = Task.objects.get(obligation__title="昨天到期未报")
     html = client.get(reverse("obligations:task", args=[overdue.pk])).content.decode()
     assert "已逾期 1 天" in html
+
+
+def test_the_plain_red_condition_is_the_lights_red(states):
+    """lights.red_milestones (what the dashboards' longest-overdue list filters on, for the
+    planner) picks exactly the milestones the light's CASE calls red, in every state here."""
+    from obligations import lights
+
+    today = timezone.localdate()
+    milestones = Milestone.objects.filter(task__in=states.expected)
+    by_case = set(lights.with_milestone_lights(milestones, today=today)
+                  .filter(current_light=lights.RED).values_list("pk", flat=True))
+    by_condition = set(milestones.filter(lights.red_milestones(today))
+                       .values_list("pk", flat=True))
+    assert by_case == by_condition and len(by_case) >= 2
+    assert set(Milestone.objects.values_list("status", flat=True)) >= {"open", "reported",
+                                                                       "closed"}
