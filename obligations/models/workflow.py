@@ -96,7 +96,13 @@ class ProgressReport(models.Model):
                 name="returned_report_has_comment",
             ),
         ]
-        indexes = [models.Index(fields=["review", "submitted_at"], name="report_review_queue")]
+        indexes = [
+            models.Index(fields=["review", "submitted_at"], name="report_review_queue"),
+            # "待审核" on each row of the task list (an EXISTS per task): the planner hashes
+            # every waiting report's task; this keeps that an index-only scan (issue 17).
+            models.Index(fields=["task"], condition=Q(review="submitted"),
+                         name="report_waiting_task"),
+        ]
 
     def __str__(self):
         return f"{self.task}（{self.get_review_display()}）"
