@@ -11,7 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -80,7 +80,8 @@ def _idle(under: str, year: int | None, cutoff: datetime.date) -> tuple[list[dic
          ORDER BY idle DESC, p.code, f.source
          LIMIT %s"""
     like = under.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    with connection.cursor() as cursor:
+    # Where the ORM reads projects from: the replica on a dashboard (config/replica.py).
+    with connections[router.db_for_read(Project)].cursor() as cursor:
         cursor.execute(sql, [like, cutoff, year, year, IDLE_SHOWN])
         rows = cursor.fetchall()
     keys = ["project_id", "code", "name", "place", "source", "arranged", "allocated_on",

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connections, router
 
 from households.models import ScreeningDuty, ScreeningRound
 from obligations.models import Region
@@ -83,7 +83,9 @@ def rounds_for(paths: list[str] | None, today: datetime.date,
                since: datetime.date | None = None) -> list[PlaceRounds]:
     """Every duty's places under `paths` (region paths; None: everywhere) and their rounds
     (periods from `since` on, when given)."""
-    with connection.cursor() as cursor:
+    # Where the ORM reads rounds from: the replica on a dashboard (config/replica.py), the
+    # primary in the reminder job and on the rounds page.
+    with connections[router.db_for_read(ScreeningRound)].cursor() as cursor:
         cursor.execute(_SQL, {"today": today, "since": since or datetime.date(1900, 1, 1),
                               "all": paths is None,
                               "prefixes": [p + "%" for p in (paths or [])]})

@@ -82,6 +82,9 @@ MIDDLEWARE = [
     # Which second factor this session passed; then the 12-h limit, MFA and expiry gate.
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.AccountSecurityMiddleware",
+    # Dashboard and API GETs may read the replica (config/replica.py); it removes itself when
+    # DATABASE_REPLICA_URL is unset.
+    "config.replica.ReplicaReadsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Cache-Control: no-store on every response to a signed-in user or token (static files are
     # answered by whitenoise above and keep their own caching).
@@ -132,15 +135,20 @@ TEMPLATES = [
 
 # --- Database: PostgreSQL everywhere (DESIGN.md §4).
 # Services that write are @transaction.atomic; ATOMIC_REQUESTS stays off (STYLE.md).
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_required("DATABASE_URL"),
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
-DATABASES["default"]["ATOMIC_REQUESTS"] = False
+def database(url: str) -> dict:
+    return {**dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+                                    conn_health_checks=True),
+            "ATOMIC_REQUESTS": False}
+
+
+DATABASES = {"default": database(env_required("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica for the dashboards and the API (issue 17; config/replica.py says which reads
+# and why a few seconds of lag are harmless there). Unset: one database, no router.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database(DATABASE_REPLICA_URL)
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
 
 # --- Redis: cache, Celery broker and result backend.
 REDIS_URL = env_required("REDIS_URL")

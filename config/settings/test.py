@@ -31,6 +31,16 @@ DEMO_ACCOUNTS = True
 # Two test runs in one checkout at once (a developer and a helper) each need their own database.
 if os.environ.get("TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}  # noqa: F405
+# A second database on the same server standing in for the read replica: created (and migrated)
+# only for a test that names it (`django_db(databases=[..., "replica"])`,
+# tests/test_replica_router.py); never a TEST MIRROR, which would be the primary under another
+# name. Its NAME is the test name too, so nothing reaches a real database through it. The
+# router stays off (an exported DATABASE_REPLICA_URL changes nothing here); that test installs it.
+_replica_test_name = (DATABASES["default"].get("TEST", {}).get("NAME")  # noqa: F405
+                      or "test_" + DATABASES["default"]["NAME"]) + "_replica"  # noqa: F405
+DATABASES["replica"] = {**DATABASES["default"], "NAME": _replica_test_name,  # noqa: F405
+                        "TEST": {"NAME": _replica_test_name}}
+DATABASE_ROUTERS: list[str] = []
 
 # Keys (obligations/keys.py) are made on first use under var/keys/ (ignored by git).
 KEYS_CREATE_MISSING = True
