@@ -60,7 +60,13 @@ backup: install
 	$(BIN)/python manage.py backup --dir var/backups | tee var/.last-backup
 	$(BIN)/python manage.py restore_drill "$$(sed -n 's/^备份已写入 //p' var/.last-backup)"
 
-bench: install
+# The load generator (locust) is installed for the benchmarks only (requirements-bench.txt).
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(BIN)/python -m pip install --quiet -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench
 
 # Stops the embedded servers of this checkout (no-op when none run); works without the venv.

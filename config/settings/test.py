@@ -26,6 +26,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = os.environ.get("TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 # Same Redis as development, separate key space.
 CACHES["default"]["KEY_PREFIX"] = "test"
+CACHES["sessions"]["KEY_PREFIX"] = "test-session"
 # Local demo accounts (obligations.services.seed.DEMO_ACCOUNTS) are created by load_seed; never in production.
 DEMO_ACCOUNTS = True
 # Two test runs in one checkout at once (a developer and a helper) each need their own database.

@@ -112,7 +112,8 @@ def test_the_admin_form_explains_a_writing_token_without_units(client, seeded):
 def test_the_throttle_lets_requests_through_when_redis_is_down(seeded, settings, caplog):
     _client, key = create_api_client(name="限流", region=Region.objects.get(code="640423"),
                                      can_write=False, actor=None)
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    settings.CACHES = {**settings.CACHES,
+                       "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens
     with caplog.at_level("WARNING", logger="obligations.api.auth"):
         response = _api(key).get("/api/v1/regions/")
