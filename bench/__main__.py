@@ -7,6 +7,13 @@ a test: nothing here passes or fails; read the table.
     .venv/bin/python -m bench [--tasks 10000] [--repeat 5]
     .venv/bin/python -m bench --scale-only [--scale 1,2,4] [--scale-cities 2]   # the scale curve
     .venv/bin/python -m bench --scale none                                      # without it
+    .venv/bin/python -m bench --load-users 0                     # without the load test
+    .venv/bin/python -m bench --load-users 200 --load-seconds 240 --load-storm 100
+
+The load test (bench/load.py) runs gunicorn (config/gunicorn.py) and locust
+(requirements-bench.txt, installed by `make bench`) on this machine, over the province
+bench.jobs built, and prints its own table: requests/s, median and p95 per page, failures,
+beside the same page's idle median.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ def main(argv=None) -> int:
     django.setup()
     from django.test.utils import setup_databases, teardown_databases
 
-    from bench import dashboards, funds_rules, households, intake, jobs, milestones, scale
+    from bench import dashboards, funds_rules, households, intake, jobs, load, milestones, scale
 
     parser = argparse.ArgumentParser(description="基准测试")
     parser.add_argument("--tasks", type=int, default=10_000, help="任务数（默认 10000）")
@@ -58,6 +65,11 @@ def main(argv=None) -> int:
                         help="规模曲线每县措施数（默认同 --obligations-per-county）")
     parser.add_argument("--scale-requests", type=int, default=20,
                         help="规模曲线每页的请求次数")
+    parser.add_argument("--load-users", type=int, default=200,
+                        help="负载测试的模拟用户数（默认 200；0 不运行）")
+    parser.add_argument("--load-seconds", type=int, default=240,
+                        help="负载测试的时长（秒，含逐步加入的 100 秒）")
+    parser.add_argument("--load-storm", type=int, default=100, help="登录高峰：10 秒内登录的人数")
     args = parser.parse_args(argv)
     factors = [] if args.scale.strip().lower() in ("", "none", "0") else [
         int(f) for f in args.scale.split(",")]
@@ -66,7 +78,7 @@ def main(argv=None) -> int:
     # The default database only: the test settings' stand-in replica has one fixed name, and
     # two benchmarks creating it at once would collide.
     config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    rows, scale_rows = [], []
+    rows, scale_rows, load_rows = [], [], []
     try:
         if not args.scale_only:
             rows += milestones.run(tasks=args.tasks, repeat=args.repeat, timed=timed)
@@ -78,6 +90,10 @@ def main(argv=None) -> int:
             rows += dashboards.run(repeat_requests=args.requests, timed=timed)
             rows += funds_rules.run(repeat=args.repeat, timed=timed)
             rows += households.run(repeat=args.repeat, timed=timed, members=args.members)
+            rows += load.hash_cost(timed=timed)
+            if args.load_users:  # gunicorn + locust over the province jobs.run built
+                load_rows = load.run(users=args.load_users, seconds=args.load_seconds,
+                                     storm=args.load_storm)
         if factors:  # last: it empties the register the benchmarks above built
             base = {"cities": args.scale_cities, "counties_per_city": args.counties_per_city,
                     "obligations_per_county": (args.scale_obligations_per_county
@@ -89,6 +105,8 @@ def main(argv=None) -> int:
         teardown_databases(config, verbosity=0)
     if rows:
         print_table(rows)
+    if load_rows:
+        load.print_table(load_rows)
     if factors:
         print()
         scale.print_table(scale_rows, factors)
