@@ -17,9 +17,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from obligations.models import Milestone, ProgressReport, Task
-from tests.obligations.test_pages import as_user, fupin_task, people, report_data  # noqa: F401
+from tests.obligations.test_pages import as_user, fupin_task, report_data
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@pytest.fixture
+def people(seeded):
+    return {u.username: u for u in get_user_model().objects.all()}
 
 
 def _writes(captured) -> list[str]:
