@@ -54,7 +54,11 @@ def replicate():
     primary.close()  # CREATE DATABASE … TEMPLATE needs the source without sessions
     copy.close()
     with primary._nodb_cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)}")
+        # Sessions other tests left open (the browser tests' live server thread, session-scoped,
+        # keeps one) would block the copy: ended here; Django's health check reconnects them.
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname IN (%s, %s) AND pid <> pg_backend_pid()", [source, target])
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)} WITH (FORCE)")
         cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(source)}")
 
 

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from django.db import connection
 
-from households import crypto
+from households import crypto, idcard
 from households.demo import build_demo_households
 from households.models import Case, Member
 from obligations.services.seed import create_demo_accounts, load_catalog
@@ -47,6 +47,14 @@ def _pg_dump() -> bytes:
                           env=_env(db), capture_output=True, check=True).stdout
 
 
+def _could_be_id(text: str) -> bool:
+    try:
+        idcard.parse(text)
+    except ValueError:
+        return False
+    return True
+
+
 def test_no_plaintext_id_number_in_a_dump_or_the_logs(demo, caplog, client):
     from django.contrib.auth import get_user_model
 
@@ -65,4 +73,7 @@ def test_no_plaintext_id_number_in_a_dump_or_the_logs(demo, caplog, client):
     assert b"households_member" in dump  # the table is in the dump…
     for number in numbers:
         assert number.encode() not in dump and number.encode() not in logged
-    assert not ID18.search(dump)  # …and no 18-digit number anywhere in it
+    # …and nothing in it that could be an ID number: 18 digits with a valid birth date and
+    # check digit (random hex of hashes and keys holds 18-digit runs now and then, which are
+    # not personal data; a real number always passes idcard.parse).
+    assert [m.group() for m in ID18.finditer(dump) if _could_be_id(m.group().decode())] == []
