@@ -8,6 +8,7 @@ memory. The defaults below follow the cores; every value can be set from the env
 - GUNICORN_WORKERS: processes, default 2 × cores (a waiting request does not hold a core).
 - GUNICORN_THREADS: threads per process (gthread), default 2: a request waiting on the
   database or an Argon2 hash (which releases the GIL) lets another one run.
+  GUNICORN_WORKER_CLASS: default gthread (keeps connections alive behind the balancer).
 - GUNICORN_TIMEOUT: a request running longer is killed (default 60 s; the longest pages are
   the Excel exports, bounded by their row caps).
 - GUNICORN_BIND: default 127.0.0.1:8000; a province puts a load balancer in front.
@@ -18,7 +19,7 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count()))
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
