@@ -8,7 +8,6 @@ needs TLS is off (plain HTTP on loopback: secure cookies would never be sent bac
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from .base import PASSWORD_HASHERS as PRODUCTION_HASHERS
 from .bench import *  # noqa: F403
@@ -28,7 +27,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 # The API clients pull as fast as the scenario says; the per-token limit is not under test.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405
 # The reports' summary rebuilds are queued as in production, on a broker database of their own
-# (no worker reads it during the benchmark; bench/load.py empties it afterwards).
-CELERY_BROKER_URL = urlsplit(REDIS_URL)._replace(path="/14").geturl()  # noqa: F405
+# that bench/load.py names and empties afterwards (no worker reads it during the benchmark).
+CELERY_BROKER_URL = os.environ["LOADTEST_BROKER_URL"]
 # Only warnings from the server: every sign-in logs a django-axes line at INFO.
 LOGGING = {**LOGGING, "root": {**LOGGING["root"], "level": "WARNING"}}  # noqa: F405
