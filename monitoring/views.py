@@ -3,14 +3,20 @@ monitoring.dashboards, render. Scope comes from obligations.selectors.scope only
 
 from __future__ import annotations
 
+import hashlib
 from functools import wraps
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from monitoring import charts, dashboards, selectors
@@ -155,14 +161,20 @@ def document(request, pk):
     })
 
 
-def _assessment(request, year: int, *, charts_too: bool = True) -> dict:
-    """The year's results in the user's scope, as the page, the print page and the Excel show
-    them; 404 when the year is not (yet) visible to the user."""
+def _years(request, year: int):
+    """(visible years, the year's record, the previous year's or None); 404 when the year is
+    not (yet) visible to the user."""
     visible = list(selectors.assessment_years_visible_to(request.user).order_by("-year"))
     record = next((y for y in visible if y.year == year), None)
     if record is None:
         raise Http404(_("%(year)s年的考核结果尚未发布或不存在。") % {"year": year})
-    previous = next((y for y in visible if y.year == year - 1), None)
+    return visible, record, next((y for y in visible if y.year == year - 1), None)
+
+
+def _assessment(request, year: int, *, charts_too: bool = True, years=None) -> dict:
+    """The year's results in the user's scope, as the page, the print page and the Excel show
+    them; 404 when the year is not (yet) visible to the user."""
+    visible, record, previous = years or _years(request, year)
     regions = scope.dashboard_regions_visible_to(request.user)
     units = scope.dashboard_units_visible_to(request.user)
     sections = dashboards.assessment_sections(record=record, previous=previous, regions=regions,
@@ -182,7 +194,28 @@ def assessment(request, year=None):
         if visible is None:
             return render(request, "monitoring/assessment.html", {"record": None, "visible": []})
         return redirect("monitoring:assessment", year=visible.year)
-    return render(request, "monitoring/assessment.html", _assessment(request, year))
+    return render(request, "monitoring/assessment.html", _assessment_cached(request, year))
+
+
+def _assessment_cached(request, year: int) -> dict:
+    """The page's context with its results tables and charts rendered once per computed
+    result and scope (issue 17: the tables of a province are ~100 ms of template work per
+    view). The key names the year's record and the previous year's as last computed, the
+    scope the user sees (scope.dashboard_scope_key) and the language, so a recomputation, a
+    publication or another scope never shows a stale or foreign table; only a renamed unit
+    or region shows its old name until ASSESSMENT_PAGE_CACHE_SECONDS pass."""
+    visible, record, previous = years = _years(request, year)
+    parts = [record.pk, record.status, record.computed_at, record.published_at,
+             previous and previous.pk, previous and previous.computed_at,
+             scope.dashboard_scope_key(request.user), get_language()]
+    key = "assessment-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        context = _assessment(request, year, years=years)
+        html = render_to_string("monitoring/_assessment_results.html", context, request=request)
+        cache.set(key, html, settings.ASSESSMENT_PAGE_CACHE_SECONDS)
+    return {"record": record, "previous": previous, "visible": visible,
+            "results": mark_safe(html)}  # noqa: S308 - our own template's output
 
 
 @dashboard_view

@@ -259,6 +259,9 @@ EMAIL_TIMEOUT = 30
 EMAIL_RETRY_BACKOFF_SECONDS = int(os.environ.get("EMAIL_RETRY_BACKOFF_SECONDS", "60"))
 EMAIL_MAX_RETRIES = int(os.environ.get("EMAIL_MAX_RETRIES", "5"))
 ASSESSMENT_INTERVIEW_COUNT = int(os.environ.get("ASSESSMENT_INTERVIEW_COUNT", "1"))  # last N → 约谈
+# The assessment page's rendered tables are kept this long per computed result and scope
+# (monitoring.views._assessment_cached): only a renamed unit or region waits for it.
+ASSESSMENT_PAGE_CACHE_SECONDS = int(os.environ.get("ASSESSMENT_PAGE_CACHE_SECONDS", "600"))
 
 # --- Language and time: a Chinese product on Beijing time.
 LANGUAGE_CODE = "zh-hans"

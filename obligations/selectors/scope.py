@@ -261,6 +261,18 @@ def dashboard_regions_visible_to(user):
     return Region.objects.filter(_under("path", _dashboard_paths(user)))
 
 
+def dashboard_scope_key(user) -> str:
+    """What dashboard_regions_visible_to and dashboard_units_visible_to depend on, as a short
+    string: two users with the same key see the same regions and units (a cache key part)."""
+    import hashlib
+
+    if not can_see_dashboards(user):
+        return "none"
+    if is_admin(user):
+        return "all"
+    return hashlib.sha256("|".join(_dashboard_paths(user)).encode()).hexdigest()[:32]
+
+
 def dashboard_units_visible_to(user):
     from obligations.models import Unit
 

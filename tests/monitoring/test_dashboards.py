@@ -473,3 +473,56 @@ def test_dashboard_query_counts_do_not_grow_with_the_data(client, dash):
     assert large == small
     # (one of them: django-otp checks that the session's second-factor device still exists)
     assert max(small) <= 21
+
+
+# The assessment page's rendered tables, kept per computed result and scope (issue 17) ---------
+
+
+def _tables(html):
+    """The results part of the assessment page (the rest carries a per-request CSRF token)."""
+    return html[html.index('<section class="mb-4"'):html.rindex("</section>")]
+
+
+def _assessment_rows(html):
+    import re
+
+    return re.findall(r'<tr data-row="([^"]+)">', html)
+
+
+def test_the_kept_assessment_tables_are_per_scope_a_sibling_never_sees_anothers(client, dash):
+    compute_assessment(YEAR)
+    publish_assessment(YEAR, actor=None)
+    url = reverse("monitoring:assessment", args=[YEAR])
+    province = get(client, dash.province_leader, url).content.decode()
+    assert "东县" in province and "西县" in province
+    # Kept for the province now; the county leader (a sibling of 西县) gets their own tables.
+    east = get(client, dash.east_leader, url).content.decode()
+    assert "东县" in east and "西县" not in east
+    assert set(_assessment_rows(east)) < set(_assessment_rows(province))
+    again = get(client, dash.province_leader, url).content.decode()
+    assert _assessment_rows(again) == _assessment_rows(province)
+
+
+def test_the_kept_assessment_tables_are_cheaper_and_a_recomputation_replaces_them(client, dash):
+    from django.utils import timezone
+
+    from monitoring.models import AssessmentResult, AssessmentYear
+
+    compute_assessment(YEAR)
+    publish_assessment(YEAR, actor=None)
+    url = reverse("monitoring:assessment", args=[YEAR])
+    client.force_login(dash.province_leader)
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(url)
+        before = response.content.decode()
+    assert response.status_code == 200 and "东县" in before
+    with CaptureQueriesContext(connection) as second:
+        kept = client.get(url).content.decode()
+    assert _tables(kept) == _tables(before) and "data-total" in _tables(before)
+    assert len(second) < len(first)
+    # Totals changed without a new computation stay as kept (the tables are of that result)…
+    AssessmentResult.objects.filter(year__year=YEAR).update(total=12.34)
+    assert "12.34" not in client.get(url).content.decode()
+    # … a new computation (the nightly draft stamps computed_at) shows the new ones at once.
+    AssessmentYear.objects.filter(year=YEAR).update(computed_at=timezone.now())
+    assert "12.34" in client.get(url).content.decode()
