@@ -339,3 +339,34 @@ def test_schema_and_api_docs_answer_anonymous_users_with_401_and_a_login(client,
     assert response.status_code == 401 and "paths" not in response.content.decode()
     docs = client.get("/api/docs/")
     assert docs.status_code == 302 and docs["Location"].startswith("/login/")
+
+
+def test_responsibility_list_query_count_does_not_grow_with_measures(token_for):
+    """A county's whole list in a fixed number of queries (issue 17: units and people are read
+    as plain rows, not a prefetch per measure), each row's units and people in written order."""
+    from obligations.models import Obligation, ObligationPerson, ObligationUnit, PolicyDocument
+
+    api = token_for("640423")
+    url = "/api/v1/responsibility-list/"
+    api.get(url)
+    with CaptureQueriesContext(connection) as few:
+        before = api.get(url).json()
+    document = PolicyDocument.objects.create(title="新增责任清单", level="county",
+                                             region=Region.objects.get(code="640423"))
+    measures = Obligation.objects.bulk_create([
+        Obligation(document=document, kind="measure", code=str(i), position=i, title=f"新增措施{i}")
+        for i in range(40)])
+    ObligationUnit.objects.bulk_create(
+        [ObligationUnit(obligation=m, role=role, written_name=f"{name}{m.position}", position=p)
+         for m in measures
+         for role, name, p in (("lead", "乙牵头", 2), ("lead", "甲牵头", 1), ("support", "配合", 1))])
+    ObligationPerson.objects.bulk_create(
+        [ObligationPerson(obligation=m, role="leader", written_name=f"领导{m.position}", position=1)
+         for m in measures])
+    with CaptureQueriesContext(connection) as many:
+        after = api.get(url).json()
+    assert len(after) == len(before) + 40
+    row = next(r for r in after if r["content"] == "新增措施7")
+    assert (row["lead_units"], row["supporting_units"], row["leaders"]) == (
+        "甲牵头7、乙牵头7", "配合7", "领导7")
+    assert len(many) == len(few)
