@@ -42,9 +42,10 @@ from funds.models import (
     RuleThreshold,
     format_money,
 )
+from obligations import periods
 from obligations.models import Region, RegionCategory, TransitionRule
 from obligations.rules import CATEGORY_LABELS, describe_phases, phase_applies
-from obligations.selectors.in_force import current_period, document_order, rule_place
+from obligations.selectors.in_force import document_order, rule_place
 
 # The documents the rules come from (fixtures/documents/00x.json) and the region each covers.
 DOCUMENTS = {
@@ -146,7 +147,8 @@ class _Context:
     """What every rule shares: the years asked for, the regions asked for, the counties."""
 
     def __init__(self, years, regions):
-        period = current_period()
+        # The funds rules implemented so far are the transition period's (issue 26 adds 2026's).
+        period = periods.transition()
         self.period_years = list(range(period.start.year, period.end.year + 1))
         self.years = sorted(set(years)) if years is not None else None
         self.regions = regions  # a Region queryset, or None for all

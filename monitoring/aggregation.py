@@ -27,6 +27,7 @@ from django.db import connection
 from django.utils import timezone
 
 from monitoring.ontime import on_time_ctes
+from obligations import periods
 from obligations.attainment import ATTAINED_CTE, assessed_in_sql
 from obligations.lights import (
     milestone_light_sql,
@@ -34,7 +35,6 @@ from obligations.lights import (
     task_light_aggregates_sql,
     task_light_sql,
 )
-from obligations.selectors.in_force import current_period
 from obligations.sql import hash_joins
 
 # The part to rebuild: temp tables of ids (all rows for a whole rebuild).
@@ -85,7 +85,7 @@ WITH {on_time_ctes(tasks='summary_tasks')}, per_year AS (
     WHERE r.review = 'submitted'
 )
 SELECT t.id AS task_id, t.obligation_id, o.document_id, t.unit_id, u.region_id,
-       {task_light_sql(status="t.status", next_due="whole.next_due",
+       {task_light_sql(live="t.live", status="t.status", next_due="whole.next_due",
                        milestones="COALESCE(whole.milestones, 0)",
                        unclosed="COALESCE(whole.unclosed, 0)")} AS light,
        t.status, y.year,
@@ -94,11 +94,16 @@ SELECT t.id AS task_id, t.obligation_id, o.document_id, t.unit_id, u.region_id,
 FROM obligations_task t
 JOIN summary_tasks st ON st.id = t.id
 JOIN obligations_obligation o ON o.id = t.obligation_id
+JOIN obligations_policydocument d ON d.id = o.document_id
+JOIN obligations_period pd ON pd.id = d.period_id
 JOIN obligations_unit u ON u.id = t.unit_id
 LEFT JOIN waiting w ON w.task_id = t.id
 LEFT JOIN per_year whole ON whole.task_id = t.id AND whole.year = 0
 CROSS JOIN unnest(%(years)s::int[]) AS y(year)
 LEFT JOIN per_year p ON p.task_id = t.id AND p.year = y.year
+-- A year's rows hold the tasks of the periods that year falls in (year 0: every task).
+WHERE y.year = 0 OR (y.year >= extract(year FROM pd.start)
+                     AND (pd."end" IS NULL OR y.year <= extract(year FROM pd."end")))
 """
 
 _DELETE = """
@@ -203,7 +208,7 @@ WHERE (m.scope = 'unit' AND m.scope_id IN (SELECT id FROM summary_units))
 INSERT INTO monitoring_monthlysummary (scope, scope_id, month, due, reported, overdue)
 SELECT 'unit', t.unit_id, date_trunc('month', m.due_on)::date, count(*),
        count(*) FILTER (WHERE m.status <> 'open'),
-       count(*) FILTER (WHERE {milestone_light_sql("m")} = 'red')
+       count(*) FILTER (WHERE {milestone_light_sql("m", live="t.live")} = 'red')
 FROM obligations_milestone m
 JOIN obligations_task t ON t.id = m.task_id
 JOIN summary_units su ON su.id = t.unit_id
@@ -221,8 +226,7 @@ GROUP BY anc.id, s.month;
 
 def rebuild_summaries(*, today: datetime.date, regions: list[str] | None = None) -> dict:
     """Rebuilds the summaries, whole or (`regions`: region codes) for those regions' part."""
-    period = current_period()
-    years = [0, *range(period.start.year, period.end.year + 1)]
+    years = [0, *periods.years(today)]
     params = {"today": today, "soon": soon_date(today), "until": today, "years": years,
               "now": timezone.now(), "tz": "Asia/Shanghai", "whole": regions is None,
               "codes": list(regions or [])}

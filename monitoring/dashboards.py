@@ -26,7 +26,7 @@ from monitoring.models import (
     MonthlySummary,
     ProgressSummary,
 )
-from obligations import lights
+from obligations import lights, periods
 from obligations.models import (
     DataFlag,
     IndicatorValue,
@@ -35,7 +35,6 @@ from obligations.models import (
     Task,
     Unit,
 )
-from obligations.selectors.in_force import current_period
 
 
 @dataclass
@@ -85,10 +84,8 @@ def _percent(part, whole) -> float | None:
 
 def years(*, today: datetime.date) -> tuple[list[int], int]:
     """The years a page can show (0 = all years) and the default: this year, within the period."""
-    period = current_period()
-    span = list(range(period.start.year, period.end.year + 1))
-    default = min(max(today.year, span[0]), span[-1])
-    return [0, *span], default
+    span = periods.years(today)
+    return [0, *span], span[-1]
 
 
 def figures_for(*, scope: str, ids: list[int], year: int) -> dict[int, Figures]:
@@ -192,9 +189,9 @@ def monthly_trend(*, scope: str, ids: list[int], year: int) -> list[Month]:
     Over the chosen year (every month, also those with nothing due), or over the whole
     transition period for year 0. One query.
     """
-    period = current_period()
+    span = periods.years()
     start, end = ((datetime.date(year, 1, 1), datetime.date(year, 12, 31)) if year
-                  else (period.start, period.end))
+                  else (datetime.date(span[0], 1, 1), datetime.date(span[-1], 12, 31)))
     rows = (MonthlySummary.objects.filter(scope=scope, scope_id__in=ids,
                                           month__range=(start, end))
             .values("month").annotate(due=Sum("due"), reported=Sum("reported"),

@@ -108,11 +108,8 @@ def draft_assessment(*, today=None) -> JobRun:
     today). A published year is frozen and left as it is; publishing stays a person's act."""
     from monitoring.assessment import compute_assessment
     from monitoring.models import AssessmentYear
-    from obligations.selectors.in_force import current_period
-
     today = today or timezone.localdate()
-    period = current_period()
-    year = min(max(today.year, period.start.year), period.end.year)
+    year = today.year
 
     def work() -> dict:
         if AssessmentYear.objects.filter(year=year,

@@ -234,9 +234,9 @@ def _record_membership_delete(request, membership):
                  summary=f"删除岗位：{membership}"[:300], before=_membership_dict(membership))
 
 
-@admin.register(models.TransitionPeriod)
-class TransitionPeriodAdmin(admin.ModelAdmin):
-    list_display = ["name", "start", "end", "is_current"]
+@admin.register(models.Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "start", "end", "region"]
 
 
 @admin.register(models.Milestone)

@@ -7,7 +7,9 @@ and the dashboards' longest-overdue list. The rule is written once, as SQL templ
 `milestone_light()` / `task_lights()` make ORM expressions of them, `milestone_light_sql()`
 / `task_light_sql()` raw SQL for the jobs, so querysets and jobs stay set-based and agree.
 
-A milestone is
+A milestone or task of a period that has ended (obligations.periods: not live) is "ended"
+(期满): it is history, waiting for its close-out disposition, never red or yellow today.
+Otherwise a milestone is
 - done (已完成) when closed by an approved report;
 - green when reported and waiting for review — decided so because the unit has done what
   it owes and the supervisor's queue is not the unit's delay: chasing the unit would be
@@ -35,19 +37,20 @@ import string
 from django.conf import settings
 from django.db.models import CharField, Count, Expression, F, Min, Q, Value
 
-RED, YELLOW, GREEN, DONE = "red", "yellow", "green", "done"
+RED, YELLOW, GREEN, DONE, ENDED = "red", "yellow", "green", "done", "ended"
 
-# {status} {due_on} of the milestone; {today} {soon} the dates.
+# {live} of the milestone's task, {status} {due_on} of the milestone; {today} {soon} the dates.
 MILESTONE_LIGHT = (
-    "(CASE WHEN {status} = 'closed' THEN 'done' WHEN {status} = 'reported' THEN 'green' "
+    "(CASE WHEN NOT {live} THEN 'ended' WHEN {status} = 'closed' THEN 'done' WHEN {status} = 'reported' THEN 'green' "
     "WHEN {due_on} < {today} THEN 'red' WHEN {due_on} <= {soon} THEN 'yellow' "
     "ELSE 'green' END)"
 )
 
-# {status} of the task; over its milestones: {next_due} the earliest open one's date,
+# {live} {status} of the task; over its milestones: {next_due} the earliest open one's date,
 # {milestones} their number, {unclosed} those not closed.
 TASK_LIGHT = (
-    "(CASE WHEN {status} = 'done' THEN 'done' WHEN {next_due} < {today} THEN 'red' "
+    "(CASE WHEN NOT {live} THEN 'ended' WHEN {status} = 'done' THEN 'done' "
+    "WHEN {next_due} < {today} THEN 'red' "
     "WHEN {next_due} <= {soon} THEN 'yellow' "
     "WHEN {milestones} > 0 AND {unclosed} = 0 THEN 'done' ELSE 'green' END)"
 )
@@ -73,15 +76,16 @@ def escalate_before(today: datetime.date, escalate_after_days: int) -> datetime.
 # Raw SQL for the jobs --------------------------------------------------------------------
 
 
-def milestone_light_sql(alias: str = "m", *, today: str = "%(today)s",
+def milestone_light_sql(alias: str = "m", *, live: str, today: str = "%(today)s",
                         soon: str = "%(soon)s") -> str:
-    return MILESTONE_LIGHT.format(status=f"{alias}.status", due_on=f"{alias}.due_on",
+    """`live`: the SQL of the milestone's task's `live` (e.g. "t.live")."""
+    return MILESTONE_LIGHT.format(live=live, status=f"{alias}.status", due_on=f"{alias}.due_on",
                                   today=today, soon=soon)
 
 
-def task_light_sql(*, status: str, next_due: str, milestones: str, unclosed: str,
+def task_light_sql(*, live: str, status: str, next_due: str, milestones: str, unclosed: str,
                    today: str = "%(today)s", soon: str = "%(soon)s") -> str:
-    return TASK_LIGHT.format(status=status, next_due=next_due, milestones=milestones,
+    return TASK_LIGHT.format(live=live, status=status, next_due=next_due, milestones=milestones,
                              unclosed=unclosed, today=today, soon=soon)
 
 
@@ -125,7 +129,7 @@ class SqlTemplate(Expression):
 def milestone_light(*, today: datetime.date, soon_days: int | None = None,
                     prefix: str = "") -> SqlTemplate:
     """The light of a milestone (or of `prefix`'s milestone, e.g. "milestones__")."""
-    return SqlTemplate(MILESTONE_LIGHT, status=F(f"{prefix}status"),
+    return SqlTemplate(MILESTONE_LIGHT, live=F(f"{prefix}task__live"), status=F(f"{prefix}status"),
                        due_on=F(f"{prefix}due_on"), today=Value(today),
                        soon=Value(soon_date(today, soon_days)))
 
@@ -136,7 +140,8 @@ def red_milestones(today: datetime.date, prefix: str = "") -> Q:
     CASE, for the planner: it can estimate it and walk the (due_on, status) index, where a
     filter on the CASE is a blind guess (a province's dashboard took 0.5 s on a misplan).
     tests/obligations/test_lights.py holds the two to the same rows."""
-    return Q(**{f"{prefix}status": "open", f"{prefix}due_on__lt": today})
+    return Q(**{f"{prefix}status": "open", f"{prefix}due_on__lt": today,
+                f"{prefix}task__live": True})
 
 
 def next_due() -> Min:
@@ -149,7 +154,7 @@ def task_lights(*, today: datetime.date, soon_days: int | None = None) -> dict:
     return {
         "next_due": next_due(),
         "current_light": SqlTemplate(
-            TASK_LIGHT, status=F("status"), next_due=next_due(),
+            TASK_LIGHT, live=F("live"), status=F("status"), next_due=next_due(),
             milestones=Count("milestones"),
             unclosed=Count("milestones", filter=~Q(milestones__status="closed")),
             today=Value(today), soon=Value(soon_date(today, soon_days))),

@@ -20,3 +20,12 @@ def parse_upload(upload_id: int) -> dict:
             % {"s": PARSE_SECONDS})
         return {"upload": upload_id, "status": "failed"}
     return {"upload": upload.pk, "status": upload.status}
+
+
+@shared_task(name="obligations.extend_milestones", soft_time_limit=1800, time_limit=1900,
+             acks_late=True)
+def extend_milestones() -> dict:
+    """Each January: the milestones of open-ended periods' measures, a year further."""
+    from obligations.services.schedule import extend_open_periods
+
+    return {"milestones": extend_open_periods()}

@@ -361,6 +361,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Missed screening rounds (households), before the morning's reminder email.
     "remind-missed-rounds": {"task": "households.remind_missed_rounds",
                              "schedule": crontab(hour=4, minute=45)},
+    # An open-ended period's milestones reach to the end of next year (obligations.periods):
+    # each January they are extended by a year, before the morning's sweep.
+    "extend-milestones": {"task": "obligations.extend_milestones",
+                          "schedule": crontab(hour=4, minute=30, day_of_month=2, month_of_year=1)},
 }
 # After a report, review or import, the summaries are rebuilt this many seconds later,
 # once for all the changes in between (monitoring.freshness).

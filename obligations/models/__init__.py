@@ -1,8 +1,9 @@
 """The obligations app's tables: the register (documents, units, obligations, tasks) and
-the schedule (transition period, deadlines, milestones, rules, indicator targets)."""
+the periods and close-out dispositions, the schedule (deadlines, milestones, rules, indicator targets)."""
 
 from .api import ApiClient  # noqa: F401, E402
 from .imports import DocumentUpload, ListImport  # noqa: F401
+from .periods import Disposition, Period  # noqa: F401
 from .register import (  # noqa: F401
     CollectiveUnit,
     DataFlag,
@@ -24,7 +25,6 @@ from .schedule import (  # noqa: F401
     IndicatorValue,
     Milestone,
     Reminder,
-    TransitionPeriod,
     TransitionRule,
 )
 from .workflow import (  # noqa: F401

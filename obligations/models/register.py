@@ -296,6 +296,12 @@ class PolicyDocument(models.Model):
     )
     issued_on = models.DateField(_("印发日期"), null=True, blank=True)
     issued_year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    # The period the document was issued for (过渡期, 常态化帮扶…): its deadlines, check-ins
+    # and in-force rules run to that period's end. Set on save when not given.
+    period = models.ForeignKey(
+        "obligations.Period", verbose_name=_("所属时期"), on_delete=models.PROTECT,
+        related_name="documents",
+    )
     implements = models.ManyToManyField(
         "self",
         verbose_name=_("贯彻落实的文件"),
@@ -341,6 +347,13 @@ class PolicyDocument(models.Model):
 
     def __str__(self):
         return f"{self.doc_number} {self.title}".strip()
+
+    def save(self, *args, **kwargs):
+        if self.period_id is None:
+            from .periods import Period
+
+            self.period = Period.for_document(self)
+        super().save(*args, **kwargs)
 
 
 class Obligation(models.Model):
@@ -536,10 +549,14 @@ class Task(models.Model):
     light = models.CharField(
         _("亮灯"),
         max_length=6,
-        choices=[("red", _("红灯")), ("yellow", _("黄灯")), ("green", _("绿灯")), ("done", _("已完成"))],
+        choices=[("red", _("红灯")), ("yellow", _("黄灯")), ("green", _("绿灯")), ("done", _("已完成")),
+                 ("ended", _("期满"))],
         default="green",
         db_default="green",
     )
+    # False once its document's period has ended (obligations.periods defines it; the sweep
+    # stores it): the task leaves the live lists, lights, dashboards and review queue.
+    live = models.BooleanField(_("当期任务"), default=True, db_default=True)
     # Bumped by every change: a form saved against an older version is refused (no lost updates).
     version = models.PositiveIntegerField(_("版本"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -1,37 +1,15 @@
-"""When things are due and where they apply: the transition period, milestones, transition
+"""When things are due and where they apply: milestones, transition
 rules and indicator targets (DESIGN.md §3.2–3.4)."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from .. import attainment
 from .register import Obligation, Region, RegionCategory, Task
 
-LIGHTS = [("red", _("红灯")), ("yellow", _("黄灯")), ("green", _("绿灯")), ("done", _("已完成"))]
-
-
-class TransitionPeriod(models.Model):
-    """过渡期: data, not a constant, so a province can record an extension."""
-
-    name = models.CharField(_("名称"), max_length=50, unique=True)
-    start = models.DateField(_("开始日期"))
-    end = models.DateField(_("结束日期"))
-    is_current = models.BooleanField(_("当前使用"), default=True)
-
-    class Meta:
-        verbose_name = _("过渡期")
-        verbose_name_plural = _("过渡期")
-        constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="period_end_after_start"),
-            models.UniqueConstraint(
-                fields=["is_current"], condition=Q(is_current=True), name="one_current_period"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name}（{self.start}—{self.end}）"
+LIGHTS = [("red", _("红灯")), ("yellow", _("黄灯")), ("green", _("绿灯")), ("done", _("已完成")),
+          ("ended", _("期满"))]
 
 
 class Milestone(models.Model):
@@ -228,6 +206,5 @@ __all__ = [
     "IndicatorValue",
     "Milestone",
     "RegionCategory",
-    "TransitionPeriod",
     "TransitionRule",
 ]

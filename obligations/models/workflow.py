@@ -221,6 +221,9 @@ class AuditEntry(models.Model):
         HOUSEHOLD_UNMASK = "household_unmask", _("查看完整个人信息")
         HOUSEHOLD_CHANGE = "household_change", _("登记或修改农户信息")
         HOUSEHOLD_CASE = "household_case", _("监测对象认定流转")
+        # Periods (issue 23): close-out dispositions and the five-year summary
+        DISPOSITION = "disposition", _("过渡期收尾处置")
+        PERIOD_SUMMARY = "period_summary", _("计算过渡期考核评估")
 
     class Result(models.TextChoices):
         SUCCESS = "success", _("成功")

@@ -1,4 +1,5 @@
-"""The transition period and what a region owes on a date (reads; DESIGN.md §3.3)."""
+"""What a region owes on a date (reads; DESIGN.md §3.3): each measure within its document's
+period (obligations.periods)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,14 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from obligations.deadlines import Period
 from obligations.models import (
     Obligation,
     PolicyDocument,
     Region,
     RegionCategory,
-    TransitionPeriod,
     TransitionRule,
 )
 from obligations.rules import phase_applies
-
-
-def current_period() -> Period:
-    row = TransitionPeriod.objects.filter(is_current=True).values("start", "end").first()
-    if row is None:  # the migration creates 2021–2025; an administrator may have removed it
-        return Period(datetime.date(2021, 1, 1), datetime.date(2025, 12, 31))
-    return Period(row["start"], row["end"])
 
 
 def document_order(document: PolicyDocument) -> tuple:
@@ -61,15 +53,15 @@ class InForce:
 
 def obligations_in_force(*, region: Region, on: datetime.date) -> list[InForce]:
     """What region R owes on date D: the measures of every document covering R (its own,
-    its city's, its province's) that have been issued, whose deadline has not lapsed,
-    and whose transition rules include R's county categories that year. Where two
+    its city's, its province's) that have been issued, whose deadline has not lapsed (a
+    measure without its own end runs to its document's period's end), that no close-out
+    ended, and whose transition rules include R's county categories that year. Where two
     documents rule differently on one policy, the later one decides."""
-    period = current_period()
     ancestors = [c for c in region.path.split("/") if c]
     day = on.isoformat()
-    not_lapsed = Q(deadline__until__gte=day)  # 延续至… may run past the transition
-    if period.start <= on <= period.end:
-        not_lapsed |= Q(deadline__until__isnull=True)
+    not_lapsed = Q(deadline__until__gte=day) | (  # 延续至… may run past its period
+        Q(deadline__until__isnull=True) & Q(document__period__start__lte=on)
+        & (Q(document__period__end__isnull=True) | Q(document__period__end__gte=on)))
     queryset = (
         Obligation.objects.filter(kind=Obligation.Kind.MEASURE, document__region__code__in=ancestors)
         .filter(Q(document__issued_on__isnull=True) | Q(document__issued_on__lte=on))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from obligations.deadlines import describe_deadline, parse_deadline
 from obligations.importers import ParsedDocument
 from obligations.models import CollectiveUnit, DocumentUpload, Region
-from obligations.selectors.in_force import current_period
+from obligations.periods import current_span
 from obligations.selectors.units import UnitLookup, infer_region
 from obligations.targets import parse_targets
 
@@ -87,7 +87,7 @@ def preview_of(upload: DocumentUpload) -> Preview | None:
         region = infer_region(parsed)
     lookup = UnitLookup(region=region)
     names = sorted({unit.name for unit in lookup.units.values()})
-    period = current_period()
+    period = current_span()
     measures = []
     for index, node in enumerate(parsed.nodes):
         if node.kind != "measure":

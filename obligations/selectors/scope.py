@@ -351,3 +351,23 @@ def document_uploads_visible_to(user):
     if not can_upload_documents(user):
         return DocumentUpload.objects.none()
     return DocumentUpload.objects.all()
+
+
+# Close-out (issue 23): a supervisor (the county's 农办/农业农村局) or an administrator records
+# what became of the ended period's tasks of the units in their region.
+def can_dispose(user) -> bool:
+    return bool(roles(user) & {SUPERVISOR, ADMIN})
+
+
+def tasks_supervised_by(user) -> QuerySet[Task]:
+    """Tasks of units in the user's supervised regions (every task for an administrator)."""
+    if not can_dispose(user):
+        return Task.objects.none()
+    if is_admin(user):
+        return Task.objects.all()
+    return Task.objects.filter(_under("unit__region__path", _paths(user, [SUPERVISOR])))
+
+
+def tasks_disposable_by(user) -> QuerySet[Task]:
+    """Tasks whose period has ended, of units in the user's supervised regions."""
+    return tasks_supervised_by(user).filter(live=False)

@@ -39,8 +39,8 @@ from obligations.models import (
     Task,
     Unit,
 )
+from obligations.periods import current_span
 from obligations.selectors.exports import _sheet_title, responsibility_rows
-from obligations.selectors.in_force import current_period
 from obligations.selectors.units import UnitLookup
 from obligations.services import audit
 from obligations.services.changes import register_changed_on_commit
@@ -191,7 +191,7 @@ def plan_import(data: bytes, *, file_name: str, documents, document: PolicyDocum
     """
     plan = ImportPlan(new_document=new_document)
     sheets = read_workbook(data, source_name=file_name)
-    period = current_period()
+    period = current_span()
     for sheet, target in _targets(sheets, documents=documents, document=document,
                                   new_document=new_document, problems=plan.problems):
         plan.problems.extend(sheet.problems)

@@ -195,12 +195,10 @@ def report_progress(*, task: Task, by, expected_version: int, status: str, perce
 
 
 def indicator_years() -> list[int]:
-    """The years a value can be reported for: the transition's, up to this year."""
-    from obligations.selectors.in_force import current_period
+    """The years a value can be reported for: from the first period's, up to this year."""
+    from obligations.periods import years
 
-    period = current_period()
-    last = min(period.end.year, max(timezone.localdate().year, period.start.year))
-    return list(range(period.start.year, last + 1))
+    return years(timezone.localdate())
 
 
 def _clean_indicator_values(task, raw: dict, errors, year) -> list[tuple[IndicatorTarget, int, Decimal]]:

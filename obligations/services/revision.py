@@ -28,7 +28,7 @@ from obligations.models import (
     PolicyDocument,
     Region,
 )
-from obligations.selectors.in_force import current_period
+from obligations.periods import schedule_period
 from obligations.selectors.units import infer_region
 from obligations.services import audit
 from obligations.services.changes import register_changed_on_commit
@@ -88,7 +88,7 @@ def _sheet(parsed: ParsedDocument) -> Sheet:
 def plan_revision(*, document: PolicyDocument, parsed: ParsedDocument) -> RevisionPlan:
     """What publishing the new version would change. Writes nothing."""
     problems: list[Problem] = []
-    plan = _plan_sheet(_sheet(parsed), document, document.region, current_period(), problems)
+    plan = _plan_sheet(_sheet(parsed), document, document.region, schedule_period(document.period), problems)
     measures = parsed.measures
     for row in plan.rows:
         if row.action == "create":  # a new measure keeps the number the document gives it

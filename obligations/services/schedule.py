@@ -8,9 +8,15 @@ import datetime
 from collections import defaultdict
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from obligations.deadlines import deadline_words_in_text, milestone_dates, parse_deadline
+from obligations.deadlines import (
+    Period,
+    deadline_words_in_text,
+    milestone_dates,
+    parse_deadline,
+)
 from obligations.models import (
     DataFlag,
     IndicatorTarget,
@@ -18,13 +24,14 @@ from obligations.models import (
     PolicyDocument,
     TransitionRule,
 )
+from obligations.periods import horizon, schedule_period
 from obligations.rules import describe_phases, read_rules
 from obligations.selectors.in_force import (
-    current_period,
     document_order,
     regions_overlap,
     rule_place,
 )
+from obligations.services.periods import refresh_live
 from obligations.sql import hash_joins
 from obligations.targets import parse_targets
 
@@ -35,8 +42,9 @@ def _cn_date(value: datetime.date) -> str:
 
 @transaction.atomic
 def derive_schedule(*, document: PolicyDocument) -> None:
-    """Parses deadlines, rules and targets of every measure; flags what it cannot read."""
-    period = current_period()
+    """Parses deadlines, rules and targets of every measure; flags what it cannot read.
+    Within the document's own period (过渡期前3年 counts from its start)."""
+    period = schedule_period(document.period)
     measures = list(document.obligations.filter(kind=Obligation.Kind.MEASURE)
                     .prefetch_related("flags"))
     TransitionRule.objects.filter(obligation__document=document).delete()
@@ -51,7 +59,7 @@ def derive_schedule(*, document: PolicyDocument) -> None:
         rules += [TransitionRule(obligation=obligation, **r)
                   for r in read_rules(obligation.text, title=obligation.title, period=period)]
         for t in parse_targets(f"{obligation.title}。{obligation.text}",
-                               plan_end_year=period.end.year):
+                               plan_end_year=_plan_end_year(document)):
             targets.append(IndicatorTarget(
                 obligation=obligation, name=t["name"][:100], comparator=t["comparator"],
                 value=t["value"], unit=t["unit"], due_year=t["by"], per_year=t["per_year"],
@@ -61,6 +69,13 @@ def derive_schedule(*, document: PolicyDocument) -> None:
     IndicatorTarget.objects.bulk_create(targets)
     DataFlag.objects.bulk_create(flags)
     detect_rule_conflicts()
+
+
+def _plan_end_year(document) -> int:
+    """The year "到期末" means: the period's last, or for an open-ended one its fifth (a
+    five-year plan's)."""
+    period = document.period
+    return period.end.year if period.end else period.start.year + 4
 
 
 def _deadline_flags(obligation, spec, document) -> list[DataFlag]:
@@ -120,16 +135,21 @@ def generate_milestones(*, obligations=None) -> int:
 
     Idempotent: existing milestones stay (with their reports); open milestones the
     deadline no longer implies are removed. Returns the number of rows inserted.
+
+    Each within its document's period: never past the period's end (unless its words run on,
+    延续至…), an open-ended period's up to `periods.horizon` (extended each January).
     """
-    period = current_period()
+    today = timezone.localdate()
     queryset = Obligation.objects.filter(kind=Obligation.Kind.MEASURE)
     if obligations is not None:
         queryset = queryset.filter(pk__in=obligations)
     ids, dates, kinds, scope = [], [], [], []
-    for obligation_id, spec, issued_on, checkin in queryset.values_list(
-        "id", "deadline", "document__issued_on", "document__checkin_frequency"
+    for obligation_id, spec, issued_on, checkin, start, end in queryset.values_list(
+        "id", "deadline", "document__issued_on", "document__checkin_frequency",
+        "document__period__start", "document__period__end",
     ):
         scope.append(obligation_id)
+        period = Period(start, horizon(end, today))
         for due_on, kind in milestone_dates(spec or {"kind": "default"}, period=period,
                                             issued_on=issued_on, checkin=checkin):
             ids.append(obligation_id)
@@ -161,5 +181,15 @@ def generate_milestones(*, obligations=None) -> int:
             """,
             [ids, dates, kinds],
         )
-        return cursor.rowcount
+        inserted = cursor.rowcount
+    refresh_live(today=today, obligation_ids=scope)
+    return inserted
 
+
+
+def extend_open_periods() -> int:
+    """Milestones of the measures of documents in open-ended periods, up to the new horizon
+    (idempotent: what exists stays)."""
+    measures = Obligation.objects.filter(kind=Obligation.Kind.MEASURE,
+                                         document__period__end__isnull=True)
+    return generate_milestones(obligations=measures.values("pk"))

@@ -22,6 +22,7 @@ from obligations.lights import (
     task_light_aggregates_sql,
     task_light_sql,
 )
+from obligations.services.periods import refresh_live
 from obligations.sql import hash_joins
 
 
@@ -29,6 +30,7 @@ from obligations.sql import hash_joins
 class SweepCounts:
     milestones_changed: int = 0
     tasks_changed: int = 0
+    tasks_ended: int = 0
     reminders: int = 0
     escalations: int = 0
     notifications: int = 0
@@ -40,21 +42,24 @@ class SweepCounts:
 # One pass over the table: the light is computed from the row itself, and only the rows
 # whose stored light (or red date) differ are written, so a night where few lights change
 # writes few rows.
-_LIGHT = milestone_light_sql("m")
+_LIGHT = milestone_light_sql("m", live="t.live")
 _MILESTONE_LIGHTS = f"""
 UPDATE obligations_milestone m
 SET light = {_LIGHT},
     red_since = CASE WHEN {_LIGHT} = 'red' THEN m.due_on + 1 END
-WHERE m.light IS DISTINCT FROM {_LIGHT}
-   OR m.red_since IS DISTINCT FROM CASE WHEN {_LIGHT} = 'red' THEN m.due_on + 1 END
+FROM obligations_task t
+WHERE t.id = m.task_id
+  AND (m.light IS DISTINCT FROM {_LIGHT}
+       OR m.red_since IS DISTINCT FROM CASE WHEN {_LIGHT} = 'red' THEN m.due_on + 1 END)
 """
 
 _TASK_LIGHTS = f"""
 WITH worst AS (
-    SELECT t.id, {task_light_sql(status="t.status", **task_light_aggregates_sql("m"))} AS light
+    SELECT t.id, {task_light_sql(live="t.live", status="t.status",
+                                 **task_light_aggregates_sql("m"))} AS light
     FROM obligations_task t
     LEFT JOIN obligations_milestone m ON m.task_id = t.id
-    GROUP BY t.id, t.status
+    GROUP BY t.id, t.live, t.status
 )
 UPDATE obligations_task t SET light = worst.light
 FROM worst WHERE t.id = worst.id AND t.light IS DISTINCT FROM worst.light
@@ -137,6 +142,7 @@ def refresh_lights(*, today: datetime.date, soon_days: int, escalate_after_days:
     }
     with connection.cursor() as cursor:
         with hash_joins(cursor):
+            counts.tasks_ended = refresh_live(today=today)
             cursor.execute(_MILESTONE_LIGHTS, params)
             counts.milestones_changed = cursor.rowcount
             cursor.execute(_TASK_LIGHTS, params)

@@ -11,9 +11,9 @@ from obligations.models import (
     IndicatorValue,
     Milestone,
     Obligation,
+    Period,
     Region,
     Task,
-    TransitionPeriod,
 )
 from obligations.selectors.in_force import obligations_in_force
 from obligations.services.schedule import generate_milestones
@@ -115,7 +115,7 @@ def test_milestones_are_regenerated_idempotently_and_keep_reports(seeded):
 
 def test_milestones_follow_a_changed_transition_period(seeded):
     before = Milestone.objects.count()
-    TransitionPeriod.objects.update(end=D(2024, 12, 31))
+    Period.objects.filter(kind="transition").update(end=D(2024, 12, 31))
     generate_milestones()
     assert not Milestone.objects.filter(due_on__gt=D(2024, 12, 31), status="open").exists()
     # The period is shortened, not emptied: a quarterly task now ends on the new last day.
