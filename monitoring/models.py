@@ -201,3 +201,38 @@ class AssessmentResult(models.Model):
 
     def __str__(self):
         return f"{self.year.year} {self.region or self.unit} {self.total}"
+
+
+class PeriodSummary(models.Model):
+    """The five-year summary of a closed period (过渡期考核评估, DESIGN.md §3.8) for one
+    province, city, county or unit: figures as plain JSON (monitoring/period_summary.py),
+    computed once the period has ended and frozen: recomputed only on purpose, with a reason.
+
+    Sealed like a published assessment year (monitoring/seal.py): `digest` is the HMAC-SM3 over
+    the period and every row of the computation (the same on each row), `mac` this row's own,
+    so a verification that fails names the row that was changed."""
+
+    class Scope(models.TextChoices):
+        REGION = "region", _("区划")
+        UNIT = "unit", _("单位")
+
+    period = models.ForeignKey("obligations.Period", verbose_name=_("时期"),
+                               on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(_("范围"), max_length=8, choices=Scope.choices)
+    scope_id = models.BigIntegerField(_("对象编号"))
+    data = models.JSONField(_("汇总内容"), default=dict)
+    computed_at = models.DateTimeField(_("计算时间"))
+    digest = models.CharField(_("封印（HMAC-SM3）"), max_length=64)
+    mac = models.CharField(_("分项封印"), max_length=64)
+
+    class Meta:
+        verbose_name = _("过渡期考核评估")
+        verbose_name_plural = _("过渡期考核评估")
+        ordering = ["period", "scope", "scope_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "scope", "scope_id"],
+                                    name="one_period_summary_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.period_id} {self.get_scope_display()} {self.data.get('name', self.scope_id)}"
