@@ -121,15 +121,16 @@ class Migration(migrations.Migration):
 def periods_and_documents(apps, schema_editor):
     """The 过渡期 row gets its short name; 常态化帮扶 from 2026-01-01 (open-ended) follows it
     (DESIGN.md §3.8); every document is placed in the period of its issue date."""
-    Period = apps.get_model("obligations", "Period")
-    PolicyDocument = apps.get_model("obligations", "PolicyDocument")
-    Period.objects.filter(kind="transition").update(short_name="过渡期")
-    if not Period.objects.filter(kind="normalized", region__isnull=True).exists():
-        Period.objects.create(name="常态化防止返贫致贫帮扶", short_name="常态化帮扶",
+    db = schema_editor.connection.alias
+    periods = apps.get_model("obligations", "Period").objects.using(db)
+    documents = apps.get_model("obligations", "PolicyDocument").objects.using(db)
+    periods.filter(kind="transition").update(short_name="过渡期")
+    if not periods.filter(kind="normalized", region__isnull=True).exists():
+        periods.create(name="常态化防止返贫致贫帮扶", short_name="常态化帮扶",
                               kind="normalized", start=datetime.date(2026, 1, 1))
-    transition = Period.objects.filter(kind="transition").order_by("start").first()
-    normalized = Period.objects.get(kind="normalized", region__isnull=True)
-    for document in PolicyDocument.objects.all():
+    transition = periods.filter(kind="transition").order_by("start").first()
+    normalized = periods.get(kind="normalized", region__isnull=True)
+    for document in documents.all():
         day = document.issued_on or (datetime.date(document.issued_year, 7, 1)
                                      if document.issued_year else None)
         document.period = normalized if day and day >= normalized.start else transition

@@ -138,6 +138,9 @@ def report_progress(*, task: Task, by, expected_version: int, status: str, perce
     """An official's report on a task (or one of its milestones). Validates everything
     first; refuses a stale form (Conflict); writes report, evidence, values and audit."""
     errors: dict[str, list[str]] = {}
+    if not task.live:
+        errors.setdefault("task", []).append(
+            _("该任务所属时期已经结束，不能再填报；请在新时期的对应任务上填报。"))
     if status not in Task.Status.values:
         errors.setdefault("status", []).append(_("请选择进展状态。"))
     try:

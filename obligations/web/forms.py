@@ -3,7 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from obligations.models import Evidence, Milestone, PolicyDocument, Region, Task
+from obligations.models import (
+    Disposition,
+    Evidence,
+    Milestone,
+    Obligation,
+    PolicyDocument,
+    Region,
+    Task,
+)
 
 LIGHTS = [("", _("全部")), ("red", _("红灯（逾期）")), ("yellow", _("黄灯（即将到期）")),
           ("green", _("绿灯（正常）")), ("done", _("已完成"))]
@@ -62,6 +70,9 @@ class TaskFilterForm(StyledForm):
     waiting = forms.ChoiceField(label=_("审核"), required=False,
                                 choices=[("", _("全部")), ("1", _("有待审核的报告"))])
     sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS)
+    # Today's work by default; tasks of a period that has ended stay readable in its archive.
+    period = forms.ChoiceField(label=_("时期"), required=False,
+                               choices=[("", _("当前时期")), ("archive", _("已结束时期（存档）"))])
 
     def __init__(self, *args, documents=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -187,3 +198,24 @@ class ListImportForm(StyledForm):
             return None
         return {"title": data["new_title"].strip(), "doc_number": data["new_doc_number"].strip(),
                 "region": data["new_region"]}
+
+
+class DispositionForm(StyledForm):
+    """过渡期收尾: what became of the selected tasks (obligations.services.periods)."""
+
+    kind = forms.ChoiceField(label=_("处置方式"), choices=[("", _("请选择"))]
+                             + list(Disposition.Kind.choices))
+    successor = forms.ModelChoiceField(label=_("新时期对应措施"), required=False,
+                                       queryset=Obligation.objects.none(),
+                                       empty_label=_("（暂不关联）"))
+    reason = forms.CharField(label=_("说明"), required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("退出须写明理由")}))
+    correction = forms.CharField(label=_("更正原因"), required=False, max_length=200,
+                                 help_text=_("更改已处置的任务时填写"))
+
+    def __init__(self, *args, successors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if successors is not None:
+            self.fields["successor"].queryset = successors
+            self.fields["successor"].label_from_instance = (
+                lambda o: f"{o.document.doc_number or o.document.title[:20]} {o.code} {o.title[:40]}")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from obligations.web import import_views, intake_views, views
+from obligations.web import closeout_views, import_views, intake_views, views
 
 app_name = "obligations"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/report/", views.report, name="report"),
     path("review/", views.review_queue, name="review"),
+    path("close-out/", closeout_views.close_out, name="close_out"),
     path("review/approve/", views.approve_selected, name="approve_selected"),
     path("reports/<int:pk>/approve/", views.approve, name="approve"),
     path("reports/<int:pk>/return/", views.return_, name="return"),

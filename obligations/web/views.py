@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from obligations.lights import task_light_now, with_milestone_lights
 from obligations.models import (
     AuditEntry,
+    Disposition,
     Evidence,
     IndicatorValue,
     Notification,
@@ -52,6 +53,8 @@ def tasks(request):
     form = TaskFilterForm(request.GET or None, documents=documents)
     queryset = task_list(user=request.user, today=timezone.localdate())
     sort = "next_due"
+    archive = form.is_bound and form.is_valid() and form.cleaned_data["period"] == "archive"
+    queryset = queryset.filter(live=not archive)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -117,9 +120,29 @@ def task_detail(request, pk):
         "targets": targets,
         "values": values,
         "audit": AuditEntry.objects.filter(task=task).select_related("actor")[:50],
-        "can_report": scope.can_report_on(request.user, task),
+        "can_report": scope.can_report_on(request.user, task) and task.live,
         "today": today,
+        "period": obligation.document.period,
+        "disposition": Disposition.objects.filter(task=task).select_related(
+            "successor__document", "decided_by").first(),
+        "predecessors": _predecessors(request.user, task),
+        "can_dispose": not task.live and scope.tasks_disposable_by(request.user).filter(
+            pk=task.pk).exists(),
     })
+
+
+def _predecessors(user, task):
+    """The ended period's tasks this task's measure continues, of the same unit (else of the
+    units the viewer may see in the task's county), with their reports: read-only history."""
+    carried = (Disposition.objects.filter(successor=task.obligation_id)
+               .filter(task__in=scope.tasks_visible_to(user))
+               .select_related("task__unit", "task__obligation__document", "decided_by"))
+    own = [d for d in carried if d.task.unit_id == task.unit_id]
+    chosen = own or list(carried)[:5]
+    reports = (ProgressReport.objects.filter(task__in=[d.task_id for d in chosen],
+                                             review=ProgressReport.Review.APPROVED)
+               .select_related("milestone").order_by("-submitted_at")[:30])
+    return {"dispositions": chosen, "reports": reports}
 
 
 def _prefill(task) -> dict:
@@ -179,7 +202,7 @@ def review_queue(request):
         raise PermissionDenied(_("只有审核人可以查看审核队列。"))
     queryset = (
         scope.reports_reviewable_by(request.user)
-        .filter(review=ProgressReport.Review.SUBMITTED)
+        .filter(review=ProgressReport.Review.SUBMITTED, task__live=True)
         .select_related("task__unit", "task__obligation__document", "submitted_by", "milestone")
         .prefetch_related("evidence")
         .order_by("submitted_at", "id")

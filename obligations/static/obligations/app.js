@@ -50,3 +50,9 @@
     applyProgress(document);
   }
 })();
+
+// 过渡期收尾: the header box selects every task of the page.
+document.addEventListener("change", (event) => {
+  if (event.target.id !== "select-page") return;
+  document.querySelectorAll("input.task-box").forEach((box) => { box.checked = event.target.checked; });
+});
