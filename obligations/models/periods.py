@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .register import Obligation, Region, Task
 
-
 NATIONAL = [
     ("巩固拓展脱贫攻坚成果同乡村振兴有效衔接过渡期", "过渡期", "transition",
      datetime.date(2021, 1, 1), datetime.date(2025, 12, 31)),
