@@ -593,3 +593,54 @@ class _UnitName:
 
 def disposition_labels() -> dict[str, str]:
     return {k: str(v) for k, v in Disposition.Kind.choices}
+
+
+# Charts: one spec (monitoring/charts.py's shape) drawn by ECharts on the page and by Pillow in
+# the Word report (monitoring/period_summary_export.py), so both show the same figures.
+
+
+def outcome_labels() -> dict[str, str]:
+    return {"done_on_time": _("按期完成"), "done_late": _("逾期完成"),
+            "continued": _("延续（含优化、调整）"), "ended": _("退出"), "undisposed": _("待处置")}
+
+
+def _spec(kind: str, title: str, categories: list, series: list[dict], **extra) -> dict:
+    return {"type": kind, "title": title, "categories": categories, "series": series,
+            "horizontal": False, "colours": [], "height": 320, **extra}
+
+
+def chart_specs(data: dict) -> dict[str, dict]:
+    """The page's and the report's charts for one row's data."""
+    years = [_("%(y)s年") % {"y": y} for y in data.get("years", [])]
+    specs = {}
+    if data.get("assessment"):
+        specs["scores"] = _spec("line", _("年度考核总分"), years, [
+            {"name": _("总分"), "data": [r.get("total") for r in data["assessment"]]}])
+    progress = data.get("progress") or {"years": []}
+    specs["rates"] = _spec("line", _("节点完成率与按时报送率（%）"), years, [
+        {"name": _("节点完成率"), "data": [r["completion_rate"] for r in progress["years"]]},
+        {"name": _("按时报送率"), "data": [r["on_time_rate"] for r in progress["years"]]}])
+    outcomes = data.get("outcomes") or {}
+    labels = outcome_labels()
+    specs["outcomes"] = _spec(
+        "bar", _("过渡期任务处置情况"), list(labels.values()),
+        [{"name": _("任务数"), "data": [outcomes.get(k, 0) for k in labels]}],
+        colours=["#2e7d32", "#f9a825", "#1565c0", "#546e7a", "#c62828"])
+    funds = data.get("funds")
+    if funds:
+        specs["funds"] = _spec("bar", _("衔接资金（万元）"), years, [
+            {"name": name, "data": [round(float(r[key]) / 10000, 2) for r in funds["years"]]}
+            for key, name in (("allocated", _("下达")), ("arranged", _("项目安排")),
+                              ("spent", _("支出")))])
+    households = data.get("households")
+    if households:
+        specs["households"] = _spec("bar", _("防返贫监测（户）"), years, [
+            {"name": name, "data": [r[key] for r in households["years"]]}
+            for key, name in (("new", _("新纳入监测")), ("monitored", _("年内监测")),
+                              ("eliminated", _("消除风险")))])
+    return specs
+
+
+def row_data(row: PeriodSummary) -> dict:
+    """A stored row's figures with when they were computed (for the page and the exports)."""
+    return {**row.data, "computed_at": row.computed_at.isoformat()}

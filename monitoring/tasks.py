@@ -87,3 +87,20 @@ def on_register_changed(sender, *, regions=(), sync=False, **kwargs) -> None:
             refresh_summaries.apply_async(
                 kwargs={"county": None if county == freshness.WHOLE else county},
                 countdown=freshness.coalesce_seconds())
+
+
+# The five-year summary of a closed period (monitoring.period_summary): ids in, frozen once
+# computed (a redelivered or repeated task writes nothing), never lost (acks_late), and a whole
+# province well within its limits. A refusal (period not ended, no reason) is not retried.
+@shared_task(name="monitoring.compute_period_summary", acks_late=True, soft_time_limit=15 * 60,
+             time_limit=20 * 60, **RETRY)
+def compute_period_summary(period_id: int, actor_id: int | None = None, recompute: bool = False,
+                           reason: str = "") -> dict:
+    from django.contrib.auth import get_user_model
+
+    from monitoring import period_summary
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    rows, changed = period_summary.compute_period_summary(
+        period_id=period_id, actor=actor, recompute=recompute, reason=reason)
+    return {"period": period_id, "rows": rows, "changed": changed}

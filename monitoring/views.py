@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from monitoring import charts, dashboards, selectors
+from monitoring import charts, dashboards, period_summary, period_summary_export, selectors
 from monitoring.assessment_export import assessment_xlsx
 from obligations.models import DataFlag, PolicyDocument, TransitionRule
 from obligations.selectors import scope
@@ -238,3 +238,84 @@ def assessment_excel(request, year):
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
+
+
+# The five-year summary of a closed period (过渡期考核评估, issue 23 item 3) --------------------
+
+
+def _summary_period(period_id):
+    """The period, 404 when there is none; a period not yet ended has no summary to show."""
+    from obligations.models import Period
+
+    try:
+        period = period_summary.get_period(period_id)
+    except (Period.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not period.ended(timezone.localdate()):
+        raise Http404(_("“%(name)s”尚未结束，没有考核评估。") % {"name": period.name})
+    return period
+
+
+def _summary_context(request, period, place) -> dict:
+    """The place's stored summary, its children's and its own units' (those in the user's
+    dashboards), as the page, the Word report and the Excel workbook show them."""
+    found = period_summary.region_summary(
+        period=period, region=place, units=scope.dashboard_units_visible_to(request.user))
+    data = period_summary.row_data(found.row) if found.row else {}
+    children = [(child, period_summary.row_data(row)) for child, row in found.children]
+    units = [(unit.name, period_summary.row_data(row)) for unit, row in found.units]
+    return {"period": period, "place": found.region, "row": found.row, "data": data,
+            "children": children, "units": units}
+
+
+@dashboard_view
+def period_summary_page(request, period_id, code=None):
+    period = _summary_period(period_id)
+    roots = list(scope.dashboard_roots(request.user))
+    if code is None and len(roots) != 1:
+        return render(request, "monitoring/period_summary_roots.html",
+                      {"period": period, "roots": roots})
+    place = roots[0] if code is None else scope.get_dashboard_region_for(request.user, code)
+    context = _summary_context(request, period, place)
+    context["crumbs"] = dashboards.breadcrumbs(region=place, roots=roots)
+    if context["row"] is not None:
+        context["sections"] = period_summary_export.sections(
+            context["data"], units=context["units"])
+    return render(request, "monitoring/period_summary.html", context)
+
+
+def _summary_export(request, period_id, code, *, kind):
+    period = _summary_period(period_id)
+    place = scope.get_dashboard_region_for(request.user, code)
+    context = _summary_context(request, period, place)
+    if context["row"] is None:
+        raise Http404(_("该地区的考核评估尚未计算。"))
+    rows = {"children": [(c.name, d) for c, d in context["children"]], "units": context["units"]}
+    title = period_summary_export.title_of(context["data"])
+    if kind == "docx":
+        data = period_summary_export.summary_docx(context["data"], printed_at=timezone.now(),
+                                                  **rows)
+        content_type = ("application/vnd.openxmlformats-officedocument"
+                        ".wordprocessingml.document")
+    else:
+        data = period_summary_export.summary_xlsx(context["data"], **rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    audit.record(actor=request.user, action=audit.Action.EXPORT,
+                 subject=audit.subject("period_summary", f"{period.pk}:{place.code}"),
+                 summary=_("导出%(title)s（%(kind)s）") % {"title": title,
+                                                         "kind": "Word" if kind == "docx"
+                                                         else "Excel"})
+    response = HttpResponse(data, content_type=content_type)
+    name = f"{title}.{kind}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@dashboard_view
+def period_summary_word(request, period_id, code):
+    return _summary_export(request, period_id, code, kind="docx")
+
+
+@dashboard_view
+def period_summary_excel(request, period_id, code):
+    return _summary_export(request, period_id, code, kind="xlsx")
