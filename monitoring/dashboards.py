@@ -85,7 +85,7 @@ def _percent(part, whole) -> float | None:
 def years(*, today: datetime.date) -> tuple[list[int], int]:
     """The years a page can show (0 = all years) and the default: this year, within the period."""
     span = periods.years(today)
-    return [0, *span], span[-1]
+    return [0, *span], min(max(today.year, span[0]), span[-1])
 
 
 def figures_for(*, scope: str, ids: list[int], year: int) -> dict[int, Figures]:

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from monitoring.assessment import compute_assessment, publish_assessment
 from monitoring.jobs import aggregate_progress, sweep_overdue
+from monitoring.period_summary import compute_period_summary
 from obligations import periods
 from obligations.importers import parse_text
 from obligations.importers.formats import read_document
@@ -189,7 +190,11 @@ def build_demo_history(*, today: datetime.date) -> dict | None:
         publish_assessment(year, actor=None)
     if today.year not in years:
         compute_assessment(today.year)  # this year's draft, as the nightly job keeps it
+    summary = None
+    if transition.ended(today):  # the five-year summary a county hands in
+        summary = compute_period_summary(period_id=transition.pk, today=today)
     return {"milestones_reported": reports, "assessments": years,
             "documents": [d.doc_number for d in imported], "close_out": closed,
+            "period_summary": bool(summary),
             "meta": [json.loads((DEMO_2026 / f"{n[:-4]}.meta.json").read_text(encoding="utf-8"))
                      ["title"] for n in DOCUMENTS_2026]}

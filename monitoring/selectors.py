@@ -46,3 +46,13 @@ def summaries_visible_to(user) -> QuerySet[ProgressSummary]:
                | Q(scope="obligation", scope_id__in=Obligation.objects.filter(
                    document__in=documents).values("pk")))
     return ProgressSummary.objects.filter(visible)
+
+
+def period_summaries_visible_to(user):
+    """Five-year summary rows (monitoring.period_summary) the user's dashboards may show: the
+    regions and units of their dashboard subtree, as the dashboards."""
+    from monitoring.models import PeriodSummary
+
+    return PeriodSummary.objects.filter(
+        Q(scope="region", scope_id__in=scope.dashboard_regions_visible_to(user).values("pk"))
+        | Q(scope="unit", scope_id__in=scope.dashboard_units_visible_to(user).values("pk")))

@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessment/<int:year>/", views.assessment, name="assessment"),
     path("assessment/<int:year>/print/", views.assessment_print, name="assessment_print"),
     path("assessment/<int:year>/excel/", views.assessment_excel, name="assessment_excel"),
+    path("period/", views.period_summary_latest, name="period_summary_latest"),
     path("period/<int:period_id>/", views.period_summary_page, name="period_summary"),
     path("period/<int:period_id>/region/<str:code>/", views.period_summary_page,
          name="period_summary_region"),

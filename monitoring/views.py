@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from monitoring import charts, dashboards, period_summary, period_summary_export, selectors
 from monitoring.assessment_export import assessment_xlsx
+from obligations import periods
 from obligations.models import DataFlag, PolicyDocument, TransitionRule
 from obligations.selectors import scope
 from obligations.services import audit
@@ -319,3 +320,12 @@ def period_summary_word(request, period_id, code):
 @dashboard_view
 def period_summary_excel(request, period_id, code):
     return _summary_export(request, period_id, code, kind="xlsx")
+
+
+@dashboard_view
+def period_summary_latest(request):
+    """The navigation's entry: the summary of the latest period that has ended."""
+    ended = periods.ended_periods(timezone.localdate())
+    if not ended:
+        raise Http404(_("还没有已结束的时期。"))
+    return redirect("monitoring:period_summary", period_id=ended[-1].pk)

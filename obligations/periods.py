@@ -52,12 +52,14 @@ def current_span(today: datetime.date | None = None) -> deadlines.Period:
 
 
 def years(today: datetime.date | None = None) -> list[int]:
-    """Every year from the first period's start to this year (the pages' year choices)."""
+    """Every year from the first period's start to the end of the period in force today (to
+    this year when that period is open-ended): the pages' and the summaries' years."""
     today = today or timezone.localdate()
     first = (Period.objects.order_by("start").values_list("start", flat=True).first()
              or Period.ensure_national()[0].start)
-    start = first.year
-    return list(range(start, max(today.year, start) + 1))
+    now = current(today)
+    last = now.end.year if now.end and now.start <= today else today.year
+    return list(range(first.year, max(last, today.year, first.year) + 1))
 
 
 def ended_periods(today: datetime.date | None = None) -> list[Period]:

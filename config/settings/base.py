@@ -200,6 +200,7 @@ PASSWORD_MAX_AGE_DAYS = int(os.environ.get("PASSWORD_MAX_AGE_DAYS", "90"))
 # Signed out this long after signing in, however active (the idle limit is SESSION_COOKIE_AGE).
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 60 * 60
 MFA_RECOVERY_CODES = 10
+# Kept as it was: the authenticator apps officials enrolled already show this name.
 OTP_TOTP_ISSUER = "过渡期责任落实系统"
 # Only config/settings/local.py turns this on: the demo accounts sign in without a second
 # factor and their password never expires, so reviewers can walk every page with demo-2021.

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from monitoring.models import AssessmentResult, ProgressSummary
+from monitoring.models import AssessmentResult, PeriodSummary, ProgressSummary
 from obligations.api.serializers import DescribedSerializer
 
 
@@ -22,3 +22,12 @@ class AssessmentResultSerializer(DescribedSerializer):
         model = AssessmentResult
         fields = ["year", "subject", "region", "unit", "parts", "inputs", "total",
                   "rank_in_province", "rank_in_city", "interview"]
+
+
+class PeriodSummarySerializer(DescribedSerializer):
+    data = serializers.DictField(help_text=_("汇总内容：各年度考核得分与排名、完成率与按时报送率、"
+                                             "任务处置情况、指标目标、衔接资金、防返贫监测"))
+
+    class Meta:
+        model = PeriodSummary
+        fields = ["period", "scope", "scope_id", "data", "computed_at"]

@@ -9,8 +9,9 @@ from rest_framework import exceptions
 
 from monitoring import selectors
 from monitoring.api import serializers
-from monitoring.models import AssessmentResult, ProgressSummary
+from monitoring.models import AssessmentResult, PeriodSummary, ProgressSummary
 from obligations.api.views import Scoped
+from obligations.models import Region
 
 PUBLIC_SCOPES = ["obligation", "unit", "region", "document"]  # `place` rows are internal
 
@@ -60,6 +61,39 @@ class AssessmentViewSet(Scoped):
                 .order_by("-year__year", "subject", "rank_in_province", "id"))
 
 
+class PeriodSummaryViewSet(Scoped):
+    """过渡期考核评估（已结束时期的五年汇总）：您看板范围内的区划和单位。"""
+
+    serializer_class = serializers.PeriodSummarySerializer
+    queryset = PeriodSummary.objects.none()
+
+    @extend_schema(parameters=[
+        OpenApiParameter("period", OpenApiTypes.INT, description="时期编号（见 /api/v1/periods/）"),
+        OpenApiParameter("scope", OpenApiTypes.STR, enum=["region", "unit"], description="范围"),
+        OpenApiParameter("region", OpenApiTypes.STR, description="区划代码（只返回该区划的一行）")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def scoped_queryset(self):
+        queryset = (selectors.period_summaries_visible_to(self.request.user)
+                    .order_by("period_id", "scope", "scope_id"))
+        params = self.request.query_params
+        for name in ("period",):
+            if params.get(name):
+                if not params[name].isdigit() or len(params[name]) > 9:
+                    raise exceptions.ValidationError({name: [_("时期编号须为正整数。")]})
+                queryset = queryset.filter(period_id=int(params[name]))
+        if params.get("scope"):
+            if params["scope"] not in ("region", "unit"):
+                raise exceptions.ValidationError({"scope": [_("范围须为 region 或 unit。")]})
+            queryset = queryset.filter(scope=params["scope"])
+        if params.get("region"):
+            queryset = queryset.filter(scope="region", scope_id__in=Region.objects.filter(
+                code=params["region"][:20]).values("pk"))
+        return queryset
+
+
 def register(router) -> None:
+    router.register("period-summaries", PeriodSummaryViewSet, basename="period-summary")
     router.register("progress", ProgressViewSet, basename="progress")
     router.register("assessment-results", AssessmentViewSet, basename="assessment")

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from obligations.models import Obligation, Region, Task
+from obligations.models import Obligation, Period, Region, Task
 from obligations.models.schedule import LIGHTS
 from obligations.selectors.in_force import obligations_in_force
 
@@ -28,6 +28,15 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if not ordering:
             return qs
         return qs.order_by(*ordering, "id")
+
+
+def _period_q(prefix: str, value: str) -> Q:
+    """A period by id or kind (transition 过渡期, normalized 常态化帮扶)."""
+    if value.isdigit():
+        return Q(**{f"{prefix}period_id": int(value)})
+    if value in Period.Kind.values:
+        return Q(**{f"{prefix}period__kind": value})
+    raise ValidationError({"period": [_("时期应为编号，或 transition（过渡期）、normalized（常态化帮扶）。")]})
 
 
 class InForceMixin(django_filters.FilterSet):
@@ -57,6 +66,12 @@ class ObligationFilter(InForceMixin):
     role = django_filters.ChoiceFilter(choices=[("lead", _("牵头")), ("support", _("配合"))],
                                        method="noop", label=_("与 unit 同用：该单位的角色"))
     region = django_filters.CharFilter(method="filter_region", label=_("区划代码（含下级）的任务所在事项"))
+    period = django_filters.CharFilter(method="filter_period",
+                                       label=_("时期：编号，或 transition（过渡期）、normalized（常态化帮扶）"))
+
+    def filter_period(self, queryset, name, value):
+        return queryset.filter(_period_q("document__", value))
+
     q = django_filters.CharFilter(method="filter_text", label=_("搜索标题、原文或单位"))
     ordering = StableOrderingFilter(fields=(("position", "position"), ("code", "code"),
                                             ("document", "document")), label=_("排序"))
@@ -103,6 +118,17 @@ class TaskFilter(InForceMixin):
     due_after = django_filters.DateFilter(field_name="milestones__due_on", lookup_expr="gte",
                                           distinct=True, label=_("有节点不早于该日期"))
     q = django_filters.CharFilter(method="filter_text", label=_("搜索事项标题或单位"))
+    period = django_filters.CharFilter(method="filter_period",
+                                       label=_("时期：编号，或 transition（过渡期）、normalized（常态化帮扶）"))
+
+    def filter_period(self, queryset, name, value):
+        return queryset.filter(_period_q("obligation__document__", value))
+
+    live = django_filters.BooleanFilter(field_name="live", label=_("是否当期任务（所属时期未结束）"))
+    disposition = django_filters.ChoiceFilter(
+        field_name="disposition__kind", label=_("收尾处置方式"),
+        choices=[("continued", _("延续")), ("optimised", _("优化")), ("adjusted", _("调整")),
+                 ("ended", _("退出")), ("done", _("已完成"))])
     ordering = StableOrderingFilter(fields=(("id", "id"), ("updated_at", "updated"),
                                             ("unit__name", "unit")), label=_("排序"))
 
@@ -121,3 +147,4 @@ class TaskFilter(InForceMixin):
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(obligation__title__icontains=value) | Q(unit__name__icontains=value))
+

@@ -58,10 +58,14 @@ class DocumentSerializer(DescribedSerializer):
     implements = serializers.SlugRelatedField(slug_field="doc_number", many=True, read_only=True,
                                               help_text=_("贯彻落实的文件文号"))
 
+    period = serializers.CharField(source="period.short_name", read_only=True,
+                                   help_text=_("所属时期（过渡期、常态化帮扶）"))
+    period_id = serializers.IntegerField(read_only=True, help_text=_("所属时期编号"))
+
     class Meta:
         model = models.PolicyDocument
         fields = ["id", "doc_number", "title", "issuer", "level", "region", "issued_on",
-                  "issued_year", "implements"]
+                  "issued_year", "implements", "period", "period_id"]
 
 
 class ObligationSerializer(serializers.Serializer):
@@ -85,6 +89,12 @@ class ObligationSerializer(serializers.Serializer):
     deadline = serializers.DictField(allow_null=True, help_text=_("完成时限（解析结构）"))
     targets = serializers.ListField(child=serializers.DictField(), help_text=_("指标目标"))
     flags = serializers.ListField(child=serializers.CharField(), help_text=_("数据问题"))
+    dispositions = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=_("收尾处置（您范围内各单位的任务）：单位、处置方式、说明、新时期对应措施"))
+    predecessors = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=_("本措施承接的上一时期措施（您范围内）：文号、编号、标题、单位、处置方式"))
 
 
 class TaskSerializer(DescribedSerializer):
@@ -101,11 +111,51 @@ class TaskSerializer(DescribedSerializer):
                                     help_text=_("亮灯（按截止日期和节点状态，当日计算）"))
     next_due = serializers.DateField(read_only=True, allow_null=True,
                                      help_text=_("下一个待报送节点的截止日期"))
+    period = serializers.CharField(source="obligation.document.period.short_name", read_only=True,
+                                   help_text=_("所属时期"))
+    live = serializers.BooleanField(read_only=True, help_text=_("是否当期任务（所属时期未结束）"))
+    disposition = serializers.ChoiceField(
+        source="disposition.kind", read_only=True, allow_null=True, default=None,
+        choices=models.Disposition.Kind.choices, help_text=_("收尾处置方式（所属时期结束后）"))
+    successor = serializers.IntegerField(source="disposition.successor_id", read_only=True,
+                                         allow_null=True, default=None,
+                                         help_text=_("新时期对应措施（事项编号）"))
 
     class Meta:
         model = models.Task
         fields = ["id", "obligation", "obligation_code", "obligation_title", "document", "unit",
-                  "unit_id", "role", "status", "light", "next_due", "version", "updated_at"]
+                  "unit_id", "role", "status", "light", "next_due", "version", "updated_at",
+                  "period", "live", "disposition", "successor"]
+
+
+class PeriodSerializer(DescribedSerializer):
+    class Meta:
+        model = models.Period
+        fields = ["id", "name", "short_name", "kind", "start", "end", "region"]
+
+
+class DispositionSerializer(DescribedSerializer):
+    unit = serializers.CharField(source="task.unit.name", read_only=True, help_text=_("单位名称"))
+    obligation = serializers.IntegerField(source="task.obligation_id", read_only=True,
+                                          help_text=_("原事项编号"))
+
+    class Meta:
+        model = models.Disposition
+        fields = ["id", "task", "obligation", "unit", "kind", "reason", "successor", "decided_at",
+                  "corrections"]
+
+
+class DispositionCreateSerializer(serializers.Serializer):
+    tasks = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1,
+                                  max_length=5000, help_text=_("要处置的任务编号"))
+    kind = serializers.ChoiceField(choices=models.Disposition.Kind.choices,
+                                   help_text=_("处置方式"))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500,
+                                   help_text=_("说明；退出须写明理由"))
+    successor = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                         help_text=_("新时期对应措施的事项编号（延续、优化、调整）"))
+    correction = serializers.CharField(required=False, allow_blank=True, max_length=200,
+                                       help_text=_("更正已处置的任务时填写原因"))
 
 
 class MilestoneSerializer(DescribedSerializer):

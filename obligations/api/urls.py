@@ -13,6 +13,8 @@ def register(router) -> None:
     router.register("milestones", views.MilestoneViewSet, basename="milestone")
     router.register("reports", views.ReportViewSet, basename="report")
     router.register("targets", views.TargetViewSet, basename="target")
+    router.register("periods", views.PeriodViewSet, basename="period")
+    router.register("dispositions", views.DispositionViewSet, basename="disposition")
     router.register("document-uploads", intake.DocumentUploadViewSet, basename="document-upload")
 
 

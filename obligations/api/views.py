@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
@@ -24,6 +26,7 @@ from obligations.models import ApiClient, IndicatorValue
 from obligations.selectors import exports, scope
 from obligations.selectors.register import obligation_record, register_obligations
 from obligations.services import audit, reporting
+from obligations.services import periods as period_services
 
 
 class ReadScope(drf_permissions.BasePermission):
@@ -98,15 +101,93 @@ class ObligationViewSet(Scoped):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset.values_list("pk", flat=True))
         by_id = {o.pk: o for o in register_obligations().filter(pk__in=list(page))}
-        return self.get_paginated_response([_record(by_id[pk]) for pk in page if pk in by_id])
+        links = _period_links(request.user, list(by_id))
+        return self.get_paginated_response([_record(by_id[pk], links) for pk in page if pk in by_id])
 
     def retrieve(self, request, *args, **kwargs):
         obligation = self.get_object()
-        return Response(_record(register_obligations().get(pk=obligation.pk)))
+        return Response(_record(register_obligations().get(pk=obligation.pk),
+                                _period_links(request.user, [obligation.pk])))
 
 
-def _record(obligation) -> dict:
-    return {"id": obligation.pk, **obligation_record(obligation)}
+def _period_links(user, ids) -> dict:
+    """Dispositions of the obligations' tasks and the measures they carry on, within the user's
+    scope only (a city measure's tasks in a sibling county stay unseen): two queries."""
+    visible = scope.tasks_visible_to(user)
+    links = {"dispositions": {}, "predecessors": {}}
+    for row in (models.Disposition.objects.filter(task__obligation_id__in=ids, task__in=visible)
+                .order_by("task__unit__name")
+                .values("task__obligation_id", "task__unit__name", "kind", "reason", "successor_id",
+                        "successor__code", "successor__document__doc_number")):
+        links["dispositions"].setdefault(row["task__obligation_id"], []).append({
+            "unit": row["task__unit__name"], "kind": row["kind"], "reason": row["reason"],
+            "successor": row["successor_id"], "successor_code": row["successor__code"],
+            "successor_document": row["successor__document__doc_number"]})
+    for row in (models.Disposition.objects.filter(successor_id__in=ids, task__in=visible)
+                .order_by("task__obligation__document_id", "task__obligation__position")
+                .values("successor_id", "task__obligation_id", "task__obligation__code",
+                        "task__obligation__title", "task__obligation__document__doc_number",
+                        "task__unit__name", "kind")):
+        links["predecessors"].setdefault(row["successor_id"], []).append({
+            "obligation": row["task__obligation_id"], "code": row["task__obligation__code"],
+            "title": row["task__obligation__title"],
+            "document": row["task__obligation__document__doc_number"],
+            "unit": row["task__unit__name"], "kind": row["kind"]})
+    return links
+
+
+def _record(obligation, links) -> dict:
+    return {"id": obligation.pk, **obligation_record(obligation),
+            "dispositions": links["dispositions"].get(obligation.pk, []),
+            "predecessors": links["predecessors"].get(obligation.pk, [])}
+
+
+class PeriodViewSet(Scoped):
+    """政策时期：过渡期（2021—2025）、常态化帮扶（2026—）及各省另定的起止日期。"""
+
+    serializer_class = serializers.PeriodSerializer
+    queryset = models.Period.objects.none()
+
+    def scoped_queryset(self):
+        return models.Period.objects.order_by("start", "id")
+
+
+class DispositionViewSet(mixins.CreateModelMixin, Scoped):
+    """过渡期收尾处置：您范围内任务的处置；POST 处置一批任务（与页面相同的校验和权限）。"""
+
+    serializer_class = serializers.DispositionSerializer
+    queryset = models.Disposition.objects.none()
+
+    def scoped_queryset(self):
+        return (models.Disposition.objects.filter(task__in=scope.tasks_visible_to(self.request.user))
+                .select_related("task__unit").order_by("id"))
+
+    @extend_schema(
+        request=serializers.DispositionCreateSerializer,
+        responses={201: OpenApiResponse(description="已处置的任务数 {\"disposed\": n}"),
+                   400: OpenApiResponse(description="输入有误，按字段列出错误"),
+                   403: OpenApiResponse(description="无权处置所选任务（不在您审核的地区，或不是审核人）")})
+    def create(self, request, *args, **kwargs):
+        data = serializers.DispositionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        successor = None
+        if values.get("successor"):
+            successor = (scope.obligations_visible_to(request.user)
+                         .select_related("document__period", "document__region")
+                         .filter(pk=values["successor"]).first())
+            if successor is None:
+                raise exceptions.ValidationError({"successor": [_("新时期措施不存在或不在您的范围内。")]})
+        try:
+            count = period_services.dispose_tasks(
+                actor=request.user, tasks=models.Task.objects.filter(pk__in=values["tasks"]),
+                kind=values["kind"], reason=values.get("reason", ""), successor=successor,
+                correction=values.get("correction", ""))
+        except DjangoPermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        return Response({"disposed": count}, status=status.HTTP_201_CREATED)
 
 
 class TaskViewSet(Scoped):
@@ -122,7 +203,8 @@ class TaskViewSet(Scoped):
         # The light and next due date as the task list shows them (obligations.lights).
         return (with_task_lights(scope.tasks_visible_to(self.request.user),
                                  today=timezone.localdate())
-                .select_related("unit", "obligation__document").order_by("id"))
+                .select_related("unit", "obligation__document__period", "disposition")
+                .order_by("id"))
 
 
 class MilestoneViewSet(Scoped):

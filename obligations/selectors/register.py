@@ -19,7 +19,7 @@ def register_obligations(*, documents=None) -> QuerySet[Obligation]:
     if documents is not None:
         queryset = queryset.filter(document__in=documents)
     return (
-        queryset.select_related("document", "parent")
+        queryset.select_related("document__period", "parent")
         .prefetch_related(
             Prefetch("unit_refs", queryset=ObligationUnit.objects.order_by("role", "position")),
             Prefetch("person_refs", queryset=ObligationPerson.objects.order_by("role", "position")),
@@ -41,6 +41,9 @@ def obligation_record(obligation: Obligation) -> dict:
             "title": document.title,
             "issuer": document.issuer,
             "issued_on": document.issued_on.isoformat() if document.issued_on else None,
+            "period": {"id": document.period_id, "name": document.period.short_name,
+                       "kind": document.period.kind, "start": document.period.start.isoformat(),
+                       "end": document.period.end.isoformat() if document.period.end else None},
         },
         "code": obligation.code,
         "parent_code": obligation.parent.code if obligation.parent_id else None,

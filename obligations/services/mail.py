@@ -114,7 +114,7 @@ def _send_and_mark(user_id: int, *, connection, now: datetime.datetime) -> int:
 def _digest(address: str, rows: list) -> EmailMessage:
     name = rows[0][2]
     escalations = sum(1 for r in rows if r[3] == Notification.Kind.ESCALATION)
-    subject = _("过渡期责任落实系统：%(n)s 条到期提醒和逾期督办") % {"n": len(rows)}
+    subject = _("政策责任落实督办系统：%(n)s 条到期提醒和逾期督办") % {"n": len(rows)}
     lines = [_("%(name)s，您好：") % {"name": name or address}, ""]
     if escalations:
         lines += [_("其中 %(n)s 条是逾期督办，请尽快处理。") % {"n": escalations}, ""]

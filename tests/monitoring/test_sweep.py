@@ -130,7 +130,7 @@ def test_reminders_are_emailed_once_as_one_digest_per_person(world, mailoutbox, 
     assert run.counts == {"emails": 1, "notifications": 2, "not_sent": 0}
     [mail] = mailoutbox
     assert mail.to == ["east@example.cn"]
-    assert mail.subject == "过渡期责任落实系统：2 条到期提醒和逾期督办"
+    assert mail.subject == "政策责任落实督办系统：2 条到期提醒和逾期督办"
     assert "任务已逾期：建立返贫监测台账" in mail.body and "落实医保资助参保" in mail.body
     assert "http://duban.example.cn/tasks/" in mail.body
     # Nothing is sent twice, and reminders from long ago are not sent to a new address.

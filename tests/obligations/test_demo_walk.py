@@ -13,7 +13,7 @@ def test_each_demo_account_walks_its_pages(client, seeded, username):
     user = get_user_model().objects.get(username=username)
     client.force_login(user)
     tasks = client.get("/tasks/")
-    assert tasks.status_code == 200 and "过渡期责任落实系统" in tasks.content.decode()
+    assert tasks.status_code == 200 and "政策责任落实督办系统" in tasks.content.decode()
     notifications = client.get("/notifications/")
     assert notifications.status_code == 200 and "通知" in notifications.content.decode()
     review = client.get("/review/")
@@ -31,7 +31,7 @@ def test_each_demo_account_walks_its_pages(client, seeded, username):
     for url in ("/dashboard/", "/dashboard/documents/"):
         page = client.get(url)
         assert page.status_code == dashboards, url
-        assert "过渡期责任落实系统" in page.content.decode()
+        assert "政策责任落实督办系统" in page.content.decode()
     assessment = client.get("/dashboard/assessment/")
     assert assessment.status_code == dashboards
     imports = client.get("/register/import/")
