@@ -1,17 +1,23 @@
 """过渡期收尾: the supervisor's page of the ended period's tasks still to dispose, filtered by
 document, part and unit, disposed one by one or in bulk after a confirmation."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from obligations.importers.errors import DocumentError
+from obligations.importers.formats import read_document
+from obligations.importers.linkage import LinkageRow, read_linkage_list
 from obligations.models import Disposition, Obligation, PolicyDocument, Task, Unit
 from obligations.selectors import scope
+from obligations.services import linkage
 from obligations.services import periods as period_services
 from obligations.web.forms import DispositionForm
 
@@ -103,4 +109,78 @@ def close_out(request):
             pk__in=base.values("obligation__document")).order_by("issued_on", "id"),
         "units": Unit.objects.filter(pk__in=base.values("unit")).order_by("name"),
         "query": query.urlencode(),
+    })
+
+
+LINKAGE_SESSION = "linkage_list"
+
+
+@login_required
+def linkage_upload(request):
+    """Step 1: a 衔接清单 file (.docx, text .pdf or .txt) read into rows, kept in the session."""
+    if not scope.can_dispose(request.user):
+        raise PermissionDenied(_("只有审核人（县委农办、农业农村局等牵头部门）可以导入衔接清单。"))
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("请选择衔接清单文件。"))
+        elif upload.size > settings.DOCUMENT_MAX_BYTES:
+            messages.error(request, _("文件超过 %(mb)s MB。") % {
+                "mb": settings.DOCUMENT_MAX_BYTES // 1024 // 1024})
+        else:
+            try:
+                text = read_document(upload.read(), source_name=upload.name,
+                                     max_bytes=settings.DOCUMENT_MAX_BYTES)
+                rows = read_linkage_list(text, source_name=upload.name)
+            except DocumentError as exc:
+                messages.error(request, str(exc))
+            else:
+                if not rows:
+                    messages.error(request, _("衔接清单表格中没有数据行。"))
+                else:
+                    request.session[LINKAGE_SESSION] = {
+                        "file": upload.name[:200], "rows": [r.as_dict() for r in rows[:2000]]}
+                    return redirect("obligations:linkage_preview")
+    return render(request, "obligations/linkage_upload.html", {})
+
+
+def _corrections(data) -> dict:
+    corrections = {}
+    for key, value in data.items():
+        kind, _sep, line = key.partition("_")
+        if kind in ("old", "successor") and line.isdigit() and value.isdigit():
+            corrections.setdefault(line, {})[kind] = int(value)
+    return corrections
+
+
+@login_required
+def linkage_preview(request):
+    """Step 2: every row found or not, the tasks each would dispose; choose where the words did
+    not find the measure; apply (nothing is written while a row is unresolved)."""
+    if not scope.can_dispose(request.user):
+        raise PermissionDenied(_("只有审核人可以导入衔接清单。"))
+    stored = request.session.get(LINKAGE_SESSION)
+    if not stored:
+        messages.info(request, _("请先上传衔接清单。"))
+        return redirect("obligations:linkage_upload")
+    rows = [LinkageRow(**r) for r in stored["rows"]]
+    corrections = _corrections(request.POST if request.method == "POST" else {})
+    planned = linkage.plan_rows(rows, user=request.user, corrections=corrections)
+    if request.method == "POST" and request.POST.get("apply") == "1":
+        try:
+            count = linkage.apply_rows(planned, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages[:20]:
+                messages.error(request, message)
+        else:
+            request.session.pop(LINKAGE_SESSION, None)
+            messages.success(request, _("已按衔接清单处置 %(n)s 个任务。") % {"n": count})
+            return redirect(f"{reverse('obligations:close_out')}?state=disposed")
+    unresolved = sum(1 for p in planned if p.problems)
+    return render(request, "obligations/linkage_preview.html", {
+        "file": stored["file"], "planned": planned, "unresolved": unresolved,
+        "tasks": sum(len(p.tasks) for p in planned),
+        "old_choices": linkage.ended_measures(request.user).order_by("document_id", "position"),
+        "new_choices": linkage.current_measures(request.user).order_by("document_id", "position"),
+        "corrections": corrections,
     })
