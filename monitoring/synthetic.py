@@ -15,7 +15,7 @@ import datetime
 
 from django.db import connection, transaction
 
-from obligations.models import PolicyDocument, Region, Unit
+from obligations.models import Period, PolicyDocument, Region, Unit
 from obligations.sql import hash_joins
 
 DEPARTMENTS = ["农业农村局", "乡村振兴局", "财政局", "民政局", "人社局", "教育局", "卫健局",
@@ -55,9 +55,11 @@ def generate(*, cities: int, counties_per_city: int, obligations_per_county: int
         departments = [u for u in by_region[group.region_id] if u.kind == "department"]
         members += [Membership(from_unit_id=group.pk, to_unit_id=u.pk) for u in departments[:5]]
     Membership.objects.bulk_create(members)
+    period = Period.for_date(datetime.date(2021, 1, 1))  # the transition's (bulk_create: no save())
     documents = PolicyDocument.objects.bulk_create([
         PolicyDocument(title=f"{county.name}巩固拓展脱贫攻坚成果实施方案", level="county",
-                       region=county, issued_on=datetime.date(2021, 1, 1), issued_year=2021)
+                       region=county, issued_on=datetime.date(2021, 1, 1), issued_year=2021,
+                       period=period)
         for county in county_regions])
     end = datetime.date(2021 + years - 1, 12, 31)
     with connection.cursor() as cursor, hash_joins(cursor):

@@ -250,6 +250,15 @@ class Probe:
     shows: object = None
 
 
+def _transition() -> int:
+    from obligations.periods import transition
+
+    return transition().pk
+
+
+SUPERVISORS = {"xinbin_duban", "qingyuan_duban", "longde_nongban", "admin"}
+
+
 def _api(name):
     return lambda w: f"/api/v1/{name}/"
 
@@ -358,6 +367,15 @@ MATRIX: dict[str, list[Probe]] = {
               method="post", data=lambda w: {"comment": "越权退回"}),
     ],
     "obligations:notifications": [Probe(lambda w: "/notifications/", USERS)],
+    # Close-out (issue 23): the supervisors of the places; a task of another county is refused
+    # before anything of it is shown (the world's tasks are live: the service then refuses).
+    "obligations:close_out": [
+        Probe(lambda w: "/close-out/", SUPERVISORS),
+        Probe(lambda w: "/close-out/", REVIEWS_XINBIN, method="post",
+              data=lambda w: {"tasks": [w.xinbin_task.pk], "kind": "done", "confirmed": "1"}),
+    ],
+    "obligations:linkage_upload": [Probe(lambda w: "/close-out/linkage/", SUPERVISORS)],
+    "obligations:linkage_preview": [Probe(lambda w: "/close-out/linkage/preview/", SUPERVISORS)],
     "obligations:evidence": [
         Probe(lambda w: f"/evidence/{w.xinbin_evidence.pk}/", SEES_XINBIN - set(TOKENS)),
     ],
@@ -403,6 +421,24 @@ MATRIX: dict[str, list[Probe]] = {
         Probe(lambda w: f"/dashboard/assessment/{w.year}/print/", DASHBOARDS)],
     "monitoring:assessment_excel": [
         Probe(lambda w: f"/dashboard/assessment/{w.year}/excel/", DASHBOARDS)],
+    # The five-year summary (not computed in this world: its exports answer 404 to everyone).
+    "monitoring:period_summary_latest": [Probe(lambda w: "/dashboard/period/", DASHBOARDS)],
+    "monitoring:period_summary": [Probe(lambda w: f"/dashboard/period/{_transition()}/", DASHBOARDS)],
+    "monitoring:period_summary_region": [
+        Probe(lambda w: f"/dashboard/period/{_transition()}/region/210422/", DASHBOARDS_XINBIN)],
+    "monitoring:period_summary_word": [
+        Probe(lambda w: f"/dashboard/period/{_transition()}/region/210422/word/", set())],
+    "monitoring:period_summary_excel": [
+        Probe(lambda w: f"/dashboard/period/{_transition()}/region/210422/excel/", set())],
+    "api:period-list": [Probe(_api("periods"), API_ALL)],
+    "api:period-detail": [Probe(lambda w: f"/api/v1/periods/{_transition()}/", API_ALL)],
+    "api:disposition-list": [
+        Probe(_api("dispositions"), API_ALL),
+        Probe(_api("dispositions"), REVIEWS_XINBIN, method="post",
+              data=lambda w: {"tasks": [w.xinbin_task.pk], "kind": "done"})],
+    "api:disposition-detail": [Probe(lambda w: "/api/v1/dispositions/0/", set())],
+    "api:period-summary-list": [Probe(_api("period-summaries"), API_ALL)],
+    "api:period-summary-detail": [Probe(lambda w: "/api/v1/period-summaries/0/", set())],
     "schema": [Probe(lambda w: "/api/schema/", API_ALL)],
     "api-docs": [Probe(lambda w: "/api/docs/", USERS)],
     "api:api-root": [Probe(lambda w: "/api/v1/", API_ALL)],

@@ -80,7 +80,7 @@ class DocumentViewSet(Scoped):
     queryset = models.PolicyDocument.objects.none()
 
     def scoped_queryset(self):
-        return (scope.documents_visible_to(self.request.user).select_related("region")
+        return (scope.documents_visible_to(self.request.user).select_related("region", "period")
                 .prefetch_related("implements").order_by("issued_year", "id"))
 
 

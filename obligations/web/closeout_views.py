@@ -67,7 +67,10 @@ def close_out(request):
     if request.method == "POST":
         ids = [i for i in request.POST.getlist("tasks") if i.isdigit()]
         if request.POST.get("all_matching") == "1":
-            ids = list(tasks.values_list("pk", flat=True))
+            ids = [str(pk) for pk in tasks.values_list("pk", flat=True)]
+        # Only tasks of the places the user supervises, before anything of them is shown.
+        if scope.tasks_supervised_by(request.user).filter(pk__in=ids).count() != len(set(ids)):
+            raise PermissionDenied(_("无权处置所选任务。"))
         form = DispositionForm(request.POST, successors=_successors(request.user))
         if not ids:
             messages.error(request, _("请先勾选要处置的任务。"))

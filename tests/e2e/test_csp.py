@@ -13,6 +13,7 @@ from monitoring.jobs import aggregate_progress, sweep_overdue
 from obligations.services.seed import create_demo_accounts, load_seed
 from tests.e2e.test_dashboards import assert_charts_drawn
 from tests.e2e.test_report_review_flow import log_in, log_out
+from tests.obligations.conftest import during_the_transition
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -28,6 +29,7 @@ def test_the_recorder_sees_a_refused_inline_style(page, live_server):
 
 def test_main_pages_run_under_the_policy_without_a_violation(page, live_server):
     load_seed()
+    during_the_transition()  # the seed's day (tests/obligations/conftest.py)
     create_demo_accounts()
     today = timezone.localdate()
     sweep_overdue(today=today)

@@ -14,6 +14,7 @@ from obligations.models import Membership, Region
 from obligations.services.seed import create_demo_accounts, load_seed
 from tests.e2e import SCREENSHOT_DIR, screenshot
 from tests.e2e.test_report_review_flow import log_in
+from tests.obligations.conftest import during_the_transition
 
 TODAY = timezone.localdate()
 YEAR = 2025 if TODAY.year > 2025 else TODAY.year - 1
@@ -62,6 +63,7 @@ def assert_charts_drawn(page, expected_titles):
 
 def test_leader_opens_overview_drills_to_a_county_and_reads_the_assessment(page, live_server):
     load_seed()
+    during_the_transition()  # the seed's day (tests/obligations/conftest.py)
     create_demo_accounts()
     sweep_overdue(today=TODAY)
     aggregate_progress(today=TODAY)

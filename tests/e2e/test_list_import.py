@@ -8,12 +8,14 @@ from obligations.selectors.exports import responsibility_rows, to_xlsx
 from obligations.services.seed import create_demo_accounts, load_seed
 from tests.e2e import screenshot
 from tests.e2e.test_report_review_flow import log_in
+from tests.obligations.conftest import during_the_transition
 from tests.obligations.test_list_import import LONGDE, edit, row_of
 
 
 def test_admin_uploads_previews_and_confirms_a_list(page, live_server, tmp_path,
                                                    external_requests):
     load_seed()
+    during_the_transition()  # the seed's day (tests/obligations/conftest.py)
     create_demo_accounts()
     measures = Obligation.objects.filter(kind="measure", document__doc_number=LONGDE)
     data = edit(to_xlsx(responsibility_rows(measures)),

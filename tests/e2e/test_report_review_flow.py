@@ -11,6 +11,7 @@ from obligations.models import Milestone, ProgressReport
 from obligations.services.seed import create_demo_accounts, load_seed
 from tests.accounts.helpers import fresh_code, totp_device
 from tests.e2e import screenshot
+from tests.obligations.conftest import during_the_transition
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 TASK_TITLE = "加强帮扶项目资产管理监督"
@@ -37,6 +38,7 @@ def log_out(page):
 
 def test_report_return_resubmit_approve(page, live_server):
     load_seed()
+    during_the_transition()  # the seed's day (tests/obligations/conftest.py)
     create_demo_accounts()
     base = live_server.url
 

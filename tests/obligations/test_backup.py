@@ -12,6 +12,7 @@ from django.db import connection
 
 from obligations.models import AuditEntry, Evidence, Task
 from obligations.services.reporting import report_progress
+from tests.obligations.conftest import during_the_transition
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -24,6 +25,7 @@ def history(transactional_db, settings, tmp_path):
 
     settings.MEDIA_ROOT = tmp_path / "media"
     load_seed()
+    during_the_transition()  # the seed's day (tests/obligations/conftest.py)
     create_demo_accounts()
     task = Task.objects.filter(unit__name="扶贫办").first()
     report_progress(task=task, by=get_user_model().objects.get(username="longde_fupin"),

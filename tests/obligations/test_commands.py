@@ -101,6 +101,8 @@ def test_export_lists_every_measure_with_units_as_written(seeded, capsys):
         "title": "关于实现巩固拓展脱贫攻坚成果同乡村振兴有效衔接的实施意见",
         "issuer": "中共隆德县委、隆德县人民政府",
         "issued_on": "2021-06-02",
+        "period": {"id": row["document"]["period"]["id"], "name": "过渡期", "kind": "transition",
+                   "start": "2021-01-01", "end": "2025-12-31"},
         "flags": ["责任清单缺少第10–13行（原文缺页）"],
     }
     assert row["lead_units"] == ["扶贫办"]
