@@ -45,7 +45,17 @@ def main(argv=None) -> int:
     django.setup()
     from django.test.utils import setup_databases, teardown_databases
 
-    from bench import dashboards, funds_rules, households, intake, jobs, load, milestones, scale
+    from bench import (
+        dashboards,
+        funds_rules,
+        households,
+        intake,
+        jobs,
+        load,
+        milestones,
+        periods,
+        scale,
+    )
 
     parser = argparse.ArgumentParser(description="基准测试")
     parser.add_argument("--tasks", type=int, default=10_000, help="任务数（默认 10000）")
@@ -94,6 +104,8 @@ def main(argv=None) -> int:
             if args.load_users:  # gunicorn + locust over the province jobs.run built
                 load_rows = load.run(users=args.load_users, seconds=args.load_seconds,
                                      storm=args.load_storm)
+            # After the load test: it ends the province's period (close-out, five-year summary).
+            rows += periods.run(repeat=args.repeat, requests=args.requests, timed=timed)
         if factors:  # last: it empties the register the benchmarks above built
             base = {"cities": args.scale_cities, "counties_per_city": args.counties_per_city,
                     "obligations_per_county": (args.scale_obligations_per_county

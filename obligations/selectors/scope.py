@@ -109,7 +109,7 @@ def get_task_for(user, task_id) -> Task:
     """The task, or 404 whether it does not exist or is not the user's to see."""
     try:
         return tasks_visible_to(user).select_related(
-            "unit__region", "obligation__document", "obligation__parent"
+            "unit__region", "obligation__document__period", "obligation__parent"
         ).get(pk=task_id)
     except (Task.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc

@@ -123,7 +123,7 @@ def task_detail(request, pk):
         "can_report": scope.can_report_on(request.user, task) and task.live,
         "today": today,
         "period": obligation.document.period,
-        "disposition": Disposition.objects.filter(task=task).select_related(
+        "disposition": None if task.live else Disposition.objects.filter(task=task).select_related(
             "successor__document", "decided_by").first(),
         "predecessors": _predecessors(request.user, task),
         "can_dispose": not task.live and scope.tasks_disposable_by(request.user).filter(
@@ -137,11 +137,13 @@ def _predecessors(user, task):
     carried = (Disposition.objects.filter(successor=task.obligation_id)
                .filter(task__in=scope.tasks_visible_to(user))
                .select_related("task__unit", "task__obligation__document", "decided_by"))
+    carried = list(carried)
     own = [d for d in carried if d.task.unit_id == task.unit_id]
-    chosen = own or list(carried)[:5]
-    reports = (ProgressReport.objects.filter(task__in=[d.task_id for d in chosen],
-                                             review=ProgressReport.Review.APPROVED)
-               .select_related("milestone").order_by("-submitted_at")[:30])
+    chosen = own or carried[:5]
+    reports = [] if not chosen else (
+        ProgressReport.objects.filter(task__in=[d.task_id for d in chosen],
+                                      review=ProgressReport.Review.APPROVED)
+        .select_related("milestone").order_by("-submitted_at")[:30])
     return {"dispositions": chosen, "reports": reports}
 
 

@@ -10,6 +10,7 @@ from obligations.models import (
     Membership,
     Milestone,
     Obligation,
+    Period,
     PolicyDocument,
     ProgressReport,
     Region,
@@ -43,6 +44,11 @@ class World:
         self.east_unit = Unit.objects.create(name="东县农业农村局", region=self.east)
         self.west_unit = Unit.objects.create(name="西县农业农村局", region=self.west)
         self.city_unit = Unit.objects.create(name="市农业农村局", region=self.city)
+        # The test province recorded its own 过渡期 from 2021 with no end yet (a province may
+        # record its own dates, obligations.models.Period): the world's tasks stay live on
+        # whatever day the tests run, and its years run from 2021 to this year.
+        Period.objects.create(name="测试省过渡期", short_name="过渡期", kind="transition",
+                              start=D(2021, 1, 1), end=None, region=self.province)
         self.document = PolicyDocument.objects.create(title="测试文件", level="province",
                                                       region=self.province,
                                                       issued_on=D(2021, 1, 1))
