@@ -392,6 +392,9 @@ MATRIX: dict[str, list[Probe]] = {
     "obligations:document_upload_merge": [
         Probe(lambda w: f"/register/documents/{w.upload.pk}/measures/{w.measure_index}/merge/",
               ADMIN_ONLY, method="post", data=lambda w: {})],
+    "obligations:document_upload_period": [
+        Probe(lambda w: f"/register/documents/{w.upload.pk}/period/", ADMIN_ONLY,
+              method="post", data=lambda w: {"period": _transition()})],
     "obligations:document_upload_publish": [
         Probe(lambda w: f"/register/documents/{w.upload.pk}/publish/", ADMIN_ONLY,
               method="post", data=lambda w: {})],

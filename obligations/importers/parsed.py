@@ -75,6 +75,7 @@ class ParsedDocument:
     @classmethod
     def from_dict(cls, data: dict) -> ParsedDocument:
         data = dict(data)
+        data.pop("period_id", None)  # the period chosen in the preview (services.intake)
         nodes = []
         for raw in data.pop("nodes", []):
             raw = dict(raw)

@@ -86,9 +86,24 @@ class Period(models.Model):
 
     @classmethod
     def for_document(cls, document) -> "Period":
-        day = document.issued_on or (datetime.date(document.issued_year, 7, 1)
-                                     if document.issued_year else timezone.localdate())
-        return cls.for_date(day, document.region)
+        """By the issue date (or year); without either, by the title's wording (常态化帮扶 or
+        过渡期), else today's."""
+        return cls.for_issue(issued_on=document.issued_on, issued_year=document.issued_year,
+                             title=document.title, region=document.region)
+
+    @classmethod
+    def for_issue(cls, *, issued_on=None, issued_year=None, title="", region=None) -> "Period":
+        if issued_on or issued_year:
+            return cls.for_date(issued_on or datetime.date(issued_year, 7, 1), region)
+        rows = list(cls.objects.select_related("region")) or cls.ensure_national()
+        words = title or ""
+        kind = (cls.Kind.NORMALIZED if "常态化" in words
+                else cls.Kind.TRANSITION if ("过渡期" in words or "有效衔接" in words) else None)
+        found = [p for p in rows if p.kind == kind and (
+            p.region_id is None or (region is not None and region.path.startswith(p.region.path)))]
+        if found:
+            return sorted(found, key=lambda p: p.region_id is None)[0]
+        return cls.for_date(timezone.localdate(), region)
 
 
 class Disposition(models.Model):

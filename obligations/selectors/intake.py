@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 from obligations.deadlines import describe_deadline, parse_deadline
 from obligations.importers import ParsedDocument
-from obligations.models import CollectiveUnit, DocumentUpload, Region
-from obligations.periods import current_span
+from obligations.models import CollectiveUnit, DocumentUpload, Period, Region
+from obligations.periods import schedule_period
 from obligations.selectors.units import UnitLookup, infer_region
 from obligations.targets import parse_targets
 
@@ -57,6 +57,8 @@ class Preview:
     measures: list[PreviewMeasure]
     flags: list[str]
     counts: dict = field(default_factory=dict)
+    period: Period | None = None  # the chosen one, or read from the date and wording
+    period_chosen: bool = False
 
     @property
     def issued_on(self) -> datetime.date | None:
@@ -87,7 +89,11 @@ def preview_of(upload: DocumentUpload) -> Preview | None:
         region = infer_region(parsed)
     lookup = UnitLookup(region=region)
     names = sorted({unit.name for unit in lookup.units.values()})
-    period = current_span()
+    chosen = upload.parsed.get("period_id")
+    belongs = (Period.objects.filter(pk=chosen).first() if chosen else None) or Period.for_issue(
+        issued_on=parsed.issued_on and datetime.date.fromisoformat(parsed.issued_on),
+        issued_year=parsed.issued_year, title=parsed.title, region=region)
+    period = schedule_period(belongs)
     measures = []
     for index, node in enumerate(parsed.nodes):
         if node.kind != "measure":
@@ -114,4 +120,5 @@ def preview_of(upload: DocumentUpload) -> Preview | None:
         "flags": len(parsed.flags) + sum(len(m.flags) for m in measures),
     }
     return Preview(document=parsed, region=region, measures=measures,
-                   flags=[f.message for f in parsed.flags], counts=counts)
+                   flags=[f.message for f in parsed.flags], counts=counts, period=belongs,
+                   period_chosen=bool(chosen))

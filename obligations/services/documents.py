@@ -15,6 +15,7 @@ from obligations.models import (
     Obligation,
     ObligationPerson,
     ObligationUnit,
+    Period,
     Person,
     PolicyDocument,
     Region,
@@ -38,11 +39,14 @@ KNOWN_DOCUMENTS = {
 
 @transaction.atomic
 def save_parsed_document(
-    *, parsed: ParsedDocument, source_text: str = "", region: Region | None = None, actor=None
+    *, parsed: ParsedDocument, source_text: str = "", region: Region | None = None, actor=None,
+    period: Period | None = None,
 ) -> PolicyDocument:
     """Writes a parsed document, its obligations, units, people and flags, then its tasks.
 
-    `actor` is the person importing, or None for a command (import_document, load_seed)."""
+    `actor` is the person importing, or None for a command (import_document, load_seed).
+    `period`: the one chosen in the preview; else read from the date and wording
+    (`Period.for_document`)."""
     if parsed.doc_number and PolicyDocument.objects.filter(doc_number=parsed.doc_number).exists():
         raise ValidationError(
             _("文号为 %(no)s 的文件已经导入，未重复写入。") % {"no": parsed.doc_number}
@@ -59,6 +63,7 @@ def save_parsed_document(
         source_name=parsed.source_name,
         source_text=source_text,
         attachments=list(getattr(parsed, "attachments", []) or []),
+        period=period,
     )
     document.implements.set([_document_stub(number) for number in parsed.implements])
     flags = [DataFlag(document=document, kind=f.kind, message=f.message) for f in parsed.flags]

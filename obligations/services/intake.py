@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from obligations.importers import DocumentError, ParsedDocument, parse_text
 from obligations.importers.formats import read_document
 from obligations.importers.responsibility import split_names
-from obligations.models import DocumentUpload, PolicyDocument, Region
+from obligations.models import DocumentUpload, Period, PolicyDocument, Region
 from obligations.services import audit
 from obligations.services.documents import save_parsed_document
 from obligations.services.uploads import check_zip_upload, extension_of, stored_name
@@ -117,8 +117,10 @@ def publish_upload(*, upload: DocumentUpload, actor) -> PolicyDocument:
         raise ValidationError(_("内容相同的文件已在责任清单中：%(title)s，未重复写入。")
                               % {"title": existing.title})
     parsed = ParsedDocument.from_dict(locked.parsed)
+    chosen = locked.parsed.get("period_id")
     document = save_parsed_document(parsed=parsed, source_text=locked.text,
-                                    region=locked.region, actor=actor)
+                                    region=locked.region, actor=actor,
+                                    period=Period.objects.filter(pk=chosen).first() if chosen else None)
     _set(locked, status=DocumentUpload.Status.PUBLISHED, document=document,
          published_at=timezone.now())
     return document
@@ -287,3 +289,24 @@ def _unique(items):
         if item not in seen:
             seen.append(item)
     return seen
+
+
+@transaction.atomic
+def set_upload_period(*, upload: DocumentUpload, period_id, actor) -> DocumentUpload:
+    """The period a document to publish belongs to, when its date and wording were read wrong
+    (a 2026 分工方案 dated in December 2025, say). One audit row."""
+    locked = DocumentUpload.objects.select_for_update(of=("self",)).get(pk=upload.pk)
+    if locked.status != DocumentUpload.Status.PARSED:
+        raise ValidationError(_("只有待发布的文件可以修改。"))
+    period = Period.objects.filter(pk=period_id).first() if str(period_id).isdigit() else None
+    if period is None:
+        raise ValidationError(_("请选择文件所属的时期。"))
+    before = locked.parsed.get("period_id")
+    locked.parsed = {**locked.parsed, "period_id": period.pk}
+    locked.save(update_fields=["parsed"])
+    audit.record(actor=actor, action=audit.Action.UPLOAD_CORRECT,
+                 subject=audit.subject("document_upload", locked.pk),
+                 summary=_("“%(title)s”所属时期改为%(period)s") % {
+                     "title": locked.parsed.get("title", "")[:80], "period": str(period)},
+                 before={"period_id": before}, after={"period_id": period.pk})
+    return locked

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from obligations import tasks
-from obligations.models import DocumentUpload, Region
+from obligations.models import DocumentUpload, Period, Region
 from obligations.selectors import scope
 from obligations.selectors.intake import preview_of
 from obligations.services import intake, revision
@@ -84,7 +84,23 @@ def detail(request, pk):
     revised, plan = revision.revision_of(item)
     return render(request, "obligations/document_upload_detail.html", {
         "upload": item, "working": item.status in WORKING, "preview": preview_of(item),
-        "revised": revised, "plan": plan})
+        "revised": revised, "plan": plan, "periods": Period.objects.order_by("start", "id")})
+
+
+@login_required
+@require_POST
+def set_period(request, pk):
+    """Corrects the period a document to publish belongs to."""
+    _require_uploader(request)
+    item = _get(request, pk)
+    try:
+        intake.set_upload_period(upload=item, period_id=request.POST.get("period", ""),
+                                 actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已改正文件所属的时期。"))
+    return redirect("obligations:document_upload", item.pk)
 
 
 @login_required

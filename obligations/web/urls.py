@@ -28,6 +28,8 @@ urlpatterns = [
          name="document_upload_split"),
     path("register/documents/<int:pk>/measures/<int:index>/merge/", intake_views.merge,
          name="document_upload_merge"),
+    path("register/documents/<int:pk>/period/", intake_views.set_period,
+         name="document_upload_period"),
     path("register/documents/<int:pk>/publish/", intake_views.publish,
          name="document_upload_publish"),
     path("register/documents/<int:pk>/file/", intake_views.original,

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from obligations import tasks
 from obligations.models import (
@@ -473,3 +474,36 @@ def test_two_measures_read_apart_are_merged_in_the_preview(client, place):
     assert merged["deadline_text"] == "2022年12月31日；长期坚持"
     assert AuditEntry.objects.get(action="upload_correct").before["codes"] == ["一.(一)",
                                                                               "一.(二)"]
+
+
+def test_the_period_is_read_from_the_date_and_corrected_in_the_preview(client, place):
+    from obligations.models import Period
+
+    county, admin = place
+    client.force_login(admin)
+    upload = _parsed_upload(client, county)  # dated 2022年3月1日: the 过渡期
+    page = client.get(reverse("obligations:document_upload", args=[upload.pk])).content.decode()
+    assert "过渡期（2021—2025）" in page and "按印发日期和标题判断" in page
+    normalized = Period.objects.get(kind="normalized", region__isnull=True)
+    url = reverse("obligations:document_upload_period", args=[upload.pk])
+    client.post(url, {"period": "不是编号"})
+    assert not AuditEntry.objects.filter(action="upload_correct").exists()  # refused, nothing
+    client.post(url, {"period": str(normalized.pk)})
+    page = client.get(reverse("obligations:document_upload", args=[upload.pk])).content.decode()
+    assert "常态化帮扶（2026—）" in page and "已人工指定" in page
+    assert AuditEntry.objects.filter(action="upload_correct", after__period_id=normalized.pk).exists()
+    client.post(reverse("obligations:document_upload_publish", args=[upload.pk]))
+    document = PolicyDocument.objects.get(doc_number="测政办发〔2022〕5号")
+    assert document.period == normalized
+    # Its tasks are live (the period runs on) and its "长期坚持" measure is checked on to next year.
+    assert Task.objects.filter(obligation__document=document, live=True).exists()
+    ongoing = Task.objects.filter(obligation__document=document, obligation__code="一.(二)").first()
+    assert ongoing.milestones.filter(due_on__year=timezone.localdate().year + 1).exists()
+
+
+@pytest.mark.django_db
+def test_a_document_without_a_date_is_placed_by_its_wording():
+    from obligations.models import Period
+
+    assert Period.for_issue(title="2026年常态化防止返贫致贫帮扶工作要点").kind == "normalized"
+    assert Period.for_issue(title="巩固拓展脱贫攻坚成果同乡村振兴有效衔接实施方案").kind == "transition"
