@@ -319,6 +319,8 @@ SPECTACULAR_SETTINGS = {
         "TaskStatusEnum": "obligations.models.Task.Status",
         "ReviewEnum": "obligations.models.ProgressReport.Review",
         "MilestoneStatusEnum": "obligations.models.Milestone.Status",
+        "DispositionKindEnum": "obligations.models.Disposition.Kind",
+        "PeriodKindEnum": "obligations.models.Period.Kind",
     },
 }
 
