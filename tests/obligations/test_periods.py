@@ -82,6 +82,7 @@ def test_ended_tasks_leave_todays_lights_list_and_queue(closed, client):
     task = old.filter(unit__memberships__user__username="longde_fupin").first()
     page = client.get(reverse("obligations:task", args=[task.pk])).content.decode()
     assert "填报进展" not in page and "已于 2025年12月31日 结束" in page
+    assert "期满·已结束时期" in page and "红灯·逾期" not in page and "绿灯·正常" not in page
 
 
 def test_a_supervisor_disposes_the_county_tasks_and_links_a_successor(closed, client):
