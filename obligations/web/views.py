@@ -49,11 +49,16 @@ def home(request):
 def tasks(request):
     visible = scope.tasks_visible_to(request.user)
     documents = PolicyDocument.objects.filter(
-        pk__in=visible.values("obligation__document")).order_by("issued_year", "id")
+        pk__in=visible.values("obligation__document")).select_related("period").order_by(
+        "issued_year", "id")
     form = TaskFilterForm(request.GET or None, documents=documents)
     queryset = task_list(user=request.user, today=timezone.localdate())
     sort = "next_due"
-    archive = form.is_bound and form.is_valid() and form.cleaned_data["period"] == "archive"
+    archive = form.is_bound and form.is_valid() and (
+        form.cleaned_data["period"] == "archive"
+        # One document of an ended period: its tasks are in that period's archive.
+        or (not form.cleaned_data["period"] and form.cleaned_data["document"] is not None
+            and form.cleaned_data["document"].period.ended(timezone.localdate())))
     queryset = queryset.filter(live=not archive)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

@@ -10,10 +10,12 @@ from django.urls import reverse
 from monitoring.demo import build_demo_history
 from monitoring.models import AssessmentResult, AssessmentYear, PeriodSummary, ProgressSummary
 from obligations.models import Disposition, Notification, ProgressReport, Region, Task
+from tests.obligations.conftest import after_the_transition
 
 
 def test_the_demo_looks_like_a_county_today_once(seeded, client):
     today = datetime.date(2026, 11, 23)
+    after_the_transition(today)  # the demo is built on the real dates
     result = build_demo_history(today=today)
     assert result["documents"] == ["隆党办发〔2026〕12号", "抚委农领发〔2026〕2号"]
     assert result["assessments"] == [2021, 2022, 2023, 2024, 2025]

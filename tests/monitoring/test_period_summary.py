@@ -17,6 +17,7 @@ from monitoring.jobs import aggregate_progress, sweep_overdue
 from monitoring.models import AssessmentResult, PeriodSummary
 from obligations import periods
 from obligations.models import AuditEntry, Disposition, Period, Region, Task
+from tests.obligations.conftest import after_the_transition
 
 D = datetime.date
 TODAY = D(2026, 6, 1)
@@ -40,6 +41,7 @@ def summarised(seeded):
     """The seeds' transition period closed out in part: in 新宾 two tasks continued, one
     optimised, one ended, one done late; every year 2021–2025 assessed (2021–2024 published);
     the progress summaries as of mid-2026; then the summary computed."""
+    after_the_transition(TODAY)
     tasks = list(_xinbin_tasks()[:5])
     now = timezone.now()
     for task, kind in zip(tasks, ["continued", "continued", "optimised", "ended", "done"],
@@ -199,6 +201,8 @@ QUERIES = 13
 
 def test_the_celery_task_and_the_command(seeded, capsys):
     from monitoring.tasks import compute_period_summary
+
+    after_the_transition()
 
     # apply(): the task's own code in this process (the settings' eager flag is read when the
     # Celery app is configured, so overriding it here would leave delay() waiting for a worker).

@@ -23,15 +23,30 @@ def parsed_seeds():
 
 def during_the_transition() -> None:
     """The seed's documents are of the 2021–2025 过渡期, which has ended by the real date the
-    tests run on: loaded today, their tasks are not live (obligations.periods). The tests of
-    reporting, review, lights and dashboards on the seed were written for a day within that
-    period; they keep it so: the seed's tasks are live, as they were until the first nightly
-    sweep after 2025-12-31 (a test that runs the sweep for a later day sees them end). What a
-    period's end changes is tested from the real dates (test_periods, test_linkage,
-    tests/e2e/test_close_out.py, the demo)."""
-    from obligations.models import Task
+    tests run on: loaded today, their tasks would not be live (obligations.periods). The tests
+    of reporting, review, lights and dashboards on the seed were written for the time the
+    period ran; they keep that world: the 过渡期 as it was before its end was reached, recorded
+    without an end (a Period may be open-ended), so every reader (live, lights, the years of
+    the dashboards) sees it running today. Milestones already made stay as they were. What a
+    period's end changes is tested from the real dates (`after_the_transition`)."""
+    from obligations.models import Period, Task
 
+    Period.objects.filter(kind=Period.Kind.TRANSITION, region__isnull=True).update(end=None)
     Task.objects.update(live=True)
+
+
+def after_the_transition(today=None) -> None:
+    """The real dates again: the 过渡期 ended on 2025-12-31, and its tasks are no longer live."""
+    import datetime
+
+    from django.utils import timezone
+
+    from obligations.models import Period
+    from obligations.services.periods import refresh_live
+
+    Period.objects.filter(kind=Period.Kind.TRANSITION, region__isnull=True).update(
+        end=datetime.date(2025, 12, 31))
+    refresh_live(today=today or timezone.localdate())
 
 
 @pytest.fixture

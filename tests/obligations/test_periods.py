@@ -16,7 +16,7 @@ from obligations.models import AuditEntry, Disposition, Period, PolicyDocument, 
 from obligations.services.documents import save_parsed_document
 from obligations.services.periods import dispose_tasks, refresh_live
 from obligations.services.sweep import refresh_lights
-from tests.obligations.conftest import SOURCES
+from tests.obligations.conftest import SOURCES, after_the_transition
 
 D = datetime.date
 TODAY = D(2026, 12, 6)
@@ -48,6 +48,7 @@ def _import(name: str) -> PolicyDocument:
 @pytest.fixture
 def closed(seeded):
     """The seed (2021 documents) plus 隆德's 2026 分工方案, on 2026-12-06 after the night's sweep."""
+    after_the_transition(TODAY)
     document = _import("longde_2026_fengong.txt")
     refresh_live(today=TODAY)
     refresh_lights(today=TODAY, soon_days=7, escalate_after_days=15,
