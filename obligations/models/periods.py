@@ -61,7 +61,9 @@ class Period(models.Model):
     def for_date(cls, day: datetime.date, region: Region | None = None) -> "Period":
         """The period `day` falls in, for `region`: a province's own row wins over the national
         one; before the first period, the first; after the last, the last."""
-        rows = list(cls.objects.select_related("region")) or cls.ensure_national()
+        rows = list(cls.objects.select_related("region"))
+        if not any(p.region_id is None for p in rows):  # the national rows were removed
+            rows = cls.ensure_national()
         paths = region.path if region else ""
 
         def applies(p):
@@ -95,7 +97,9 @@ class Period(models.Model):
     def for_issue(cls, *, issued_on=None, issued_year=None, title="", region=None) -> "Period":
         if issued_on or issued_year:
             return cls.for_date(issued_on or datetime.date(issued_year, 7, 1), region)
-        rows = list(cls.objects.select_related("region")) or cls.ensure_national()
+        rows = list(cls.objects.select_related("region"))
+        if not any(p.region_id is None for p in rows):
+            rows = cls.ensure_national()
         words = title or ""
         kind = (cls.Kind.NORMALIZED if "常态化" in words
                 else cls.Kind.TRANSITION if ("过渡期" in words or "有效衔接" in words) else None)
