@@ -149,7 +149,8 @@ class _Context:
     def __init__(self, years, regions):
         # The funds rules implemented so far are the transition period's (issue 26 adds 2026's).
         period = periods.transition()
-        self.period_years = list(range(period.start.year, period.end.year + 1))
+        last = period.end.year if period.end else max(periods.years())  # no end recorded yet
+        self.period_years = list(range(period.start.year, last + 1))
         self.years = sorted(set(years)) if years is not None else None
         self.regions = regions  # a Region queryset, or None for all
         self._counties = None

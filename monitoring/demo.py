@@ -200,7 +200,8 @@ def build_demo_history(*, today: datetime.date) -> dict | None:
         cursor.execute(_REPORTS, {"today": today, "closed_end": transition.end, "now": now})
         reports = cursor.rowcount
         cursor.execute(_STATUS)
-        cursor.execute(_VALUES, {"last": min(transition.end.year, today.year - 1)})
+        last = min(transition.end.year, today.year - 1) if transition.end else today.year - 1
+        cursor.execute(_VALUES, {"last": last})
         cursor.execute("ANALYZE obligations_progressreport, obligations_milestone")
         closed = _close_out(now) if transition.ended(today) else {}
     sweep_overdue(today=today)
