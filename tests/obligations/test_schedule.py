@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.core.management import call_command
 
 from obligations.models import (
@@ -17,8 +18,17 @@ from obligations.models import (
 )
 from obligations.selectors.in_force import obligations_in_force
 from obligations.services.schedule import generate_milestones
+from tests.obligations.conftest import after_the_transition
 
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def real_dates(request):
+    """The schedule is read on the real dates: the 过渡期 ended on 2025-12-31."""
+    if "seeded" in request.fixturenames:
+        request.getfixturevalue("seeded")
+        after_the_transition()
 PILOT = ("青财农字〔2021〕818号", "二.(三)")
 # Stays in force for every Qinghai county through the period: proves a list is not just empty.
 FINANCE_STABILITY = ("青财农字〔2021〕818号", "二.(一)")
