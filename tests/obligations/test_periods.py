@@ -162,3 +162,17 @@ def test_bulk_disposition_from_the_page_asks_for_a_confirmation_first(closed, cl
     response = client.post(reverse("obligations:close_out"), {**data, "confirmed": "1"})
     assert response.status_code == 302
     assert Disposition.objects.filter(task__in=old, kind="done").count() == len(ids)
+
+
+def test_the_close_out_list_runs_the_same_queries_for_a_few_rows_or_many(closed, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user("longde_nongban"))
+    counts = []
+    for query in ("?state=&part=二.(五)", "?state="):  # 22 tasks, then hundreds (a page of 50)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("obligations:close_out") + query)
+        assert page.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
